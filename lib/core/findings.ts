@@ -1,0 +1,26 @@
+/** How serious a finding is. Errors fail `cdk synth` and the `check` command; warnings can be acknowledged. */
+export enum Severity {
+  ERROR = 'error',
+  WARNING = 'warning',
+}
+
+/** One problem found by a rule. */
+export interface Finding {
+  /** Stable rule id, e.g. `CALLER_ID_NOT_CLAIMED`. Appears in every message and is what acknowledgements name. */
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** What is wrong, the value, and the fix. Does not repeat the rule id. */
+  readonly message: string;
+  /** The flow action the finding is about, when it is about one. */
+  readonly actionId?: string;
+}
+
+/** Renders a finding the way every layer prints it: `[RULE_ID] message`. */
+export function formatFinding(finding: Finding): string {
+  const where = finding.actionId ? ` (action ${finding.actionId})` : '';
+  return `[${finding.ruleId}] ${finding.message}${where}`;
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === Severity.ERROR);
+}

@@ -1,0 +1,163 @@
+import { CallerIdInputError } from './errors';
+
+/** The number types Amazon Connect claims (`AWS::Connect::PhoneNumber` `Type`, `ListPhoneNumbersV2` `PhoneNumberType`). */
+export enum PhoneNumberType {
+  DID = 'DID',
+  TOLL_FREE = 'TOLL_FREE',
+  UIFN = 'UIFN',
+  SHARED = 'SHARED',
+  THIRD_PARTY_DID = 'THIRD_PARTY_DID',
+  THIRD_PARTY_TF = 'THIRD_PARTY_TF',
+  SHORT_CODE = 'SHORT_CODE',
+}
+
+const PHONE_NUMBER_TYPES: readonly string[] = Object.values(PhoneNumberType);
+
+/** One number claimed by (or ported to) a Connect instance or traffic distribution group. */
+export interface ClaimedNumber {
+  /** The number in E.164, e.g. `+81368001234`. */
+  readonly number: string;
+  readonly type: PhoneNumberType;
+  /**
+   * ISO 3166-1 alpha-2 country code, e.g. `JP`.
+   * @default - derived from the number
+   */
+  readonly countryCode?: string;
+  /**
+   * The phone-number ARN in the form `arn:<partition>:connect:<region>:<account>:phone-number/<id>`.
+   * @default - resolved at deploy time by the deploy-time check
+   */
+  readonly arn?: string;
+}
+
+/**
+ * The inventory of one instance: the shape of the `cdk.context.json` value written by
+ * `connect-caller-id lookup` and of the `--numbers` file of `connect-caller-id check`.
+ */
+export interface InventoryDocument {
+  readonly instanceArn: string;
+  readonly numbers: ClaimedNumber[];
+}
+
+/** The context key under which `ClaimedNumbers.fromLookup` finds an instance's inventory. */
+export function inventoryContextKey(instanceArn: string): string {
+  return `connect-caller-id:claimed-numbers:${instanceArn}`;
+}
+
+const PHONE_NUMBER_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
+const INSTANCE_PHONE_NUMBER_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]+\/phone-number\/[A-Za-z0-9-]+$/;
+
+/** Whether an ARN is the `phone-number/<id>` form queues accept. */
+export function isPhoneNumberArn(arn: string): boolean {
+  return PHONE_NUMBER_ARN.test(arn);
+}
+
+/**
+ * Converts the `instance/<id>/phone-number/<id>` form (from the old ListPhoneNumbers API, which queues
+ * reject) into the form queues accept; undefined when `arn` is not of that form.
+ */
+export function toPhoneNumberArn(arn: string): string | undefined {
+  if (!INSTANCE_PHONE_NUMBER_ARN.test(arn)) return undefined;
+  return arn.replace(/:instance\/[A-Za-z0-9-]+\/phone-number\//, ':phone-number/');
+}
+
+/**
+ * Reads an inventory document, checking its shape. `source` names where it came from (a file, a context key)
+ * for the error message.
+ */
+export function parseInventoryDocument(value: unknown, source: string): InventoryDocument {
+  const problems: string[] = [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CallerIdInputError(
+      `${source}: expected an object { "instanceArn": "...", "numbers": [{ "number": "+E164", "type": "DID", "countryCode": "JP", "arn": "..." }] }, got ${describe(value)}.`,
+    );
+  }
+  const doc = value as Record<string, unknown>;
+  if (typeof doc.instanceArn !== 'string' || doc.instanceArn.length === 0) {
+    problems.push(`"instanceArn" must be the instance (or traffic distribution group) ARN, got ${describe(doc.instanceArn)}`);
+  }
+  const numbers: ClaimedNumber[] = [];
+  if (!Array.isArray(doc.numbers)) {
+    problems.push(`"numbers" must be an array of { "number", "type", "countryCode", "arn" }, got ${describe(doc.numbers)}`);
+  } else {
+    doc.numbers.forEach((entry, i) => {
+      const where = `numbers[${i}]`;
+      if (typeof entry !== 'object' || entry === null) {
+        problems.push(`${where} must be an object, got ${describe(entry)}`);
+        return;
+      }
+      const e = entry as Record<string, unknown>;
+      if (typeof e.number !== 'string' || !/^\+[1-9]\d{1,14}$/.test(e.number)) {
+        problems.push(`${where}.number must be an E.164 string such as "+81368001234", got ${describe(e.number)}`);
+      }
+      if (typeof e.type !== 'string' || !PHONE_NUMBER_TYPES.includes(e.type)) {
+        problems.push(`${where}.type must be one of ${PHONE_NUMBER_TYPES.join(', ')}, got ${describe(e.type)}`);
+      }
+      if (e.countryCode !== undefined && (typeof e.countryCode !== 'string' || !/^[A-Z]{2}$/.test(e.countryCode))) {
+        problems.push(`${where}.countryCode must be an ISO 3166-1 alpha-2 code such as "JP", got ${describe(e.countryCode)}`);
+      }
+      if (e.arn !== undefined && (typeof e.arn !== 'string' || !isPhoneNumberArn(e.arn))) {
+        const fixed = typeof e.arn === 'string' ? toPhoneNumberArn(e.arn) : undefined;
+        problems.push(
+          `${where}.arn must be a phone-number ARN (arn:aws:connect:<region>:<account>:phone-number/<id>), got ${describe(e.arn)}` +
+            (fixed ? `; the form queues accept is ${fixed}` : ''),
+        );
+      }
+      numbers.push({
+        number: e.number as string,
+        type: e.type as PhoneNumberType,
+        ...(e.countryCode !== undefined ? { countryCode: e.countryCode as string } : {}),
+        ...(e.arn !== undefined ? { arn: e.arn as string } : {}),
+      });
+    });
+  }
+  if (problems.length > 0) {
+    throw new CallerIdInputError(`${source}: the inventory is not valid:\n  - ${problems.join('\n  - ')}`);
+  }
+  return { instanceArn: doc.instanceArn as string, numbers };
+}
+
+/** The claimed numbers of one instance, indexed for the rules. */
+export class Inventory {
+  private readonly byNumber = new Map<string, ClaimedNumber>();
+
+  constructor(readonly instanceArn: string, numbers: readonly ClaimedNumber[]) {
+    for (const n of numbers) this.byNumber.set(n.number, n);
+  }
+
+  get numbers(): ClaimedNumber[] {
+    return [...this.byNumber.values()];
+  }
+
+  get size(): number {
+    return this.byNumber.size;
+  }
+
+  get(e164: string): ClaimedNumber | undefined {
+    return this.byNumber.get(e164);
+  }
+
+  /**
+   * The claimed numbers closest to `e164`, for "did you mean" messages: most digits in common from the
+   * left first, then fewest differing digits.
+   */
+  closest(e164: string, count = 3): string[] {
+    const scored = this.numbers.map((n) => ({ number: n.number, score: similarity(e164, n.number) }));
+    scored.sort((a, b) => b.score - a.score || a.number.localeCompare(b.number));
+    return scored.slice(0, count).map((s) => s.number);
+  }
+}
+
+function similarity(a: string, b: string): number {
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  let same = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] === b[i]) same++;
+  return prefix * 100 + same - Math.abs(a.length - b.length);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
