@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * An example contact centre: an outbound queue with a caller ID name and number, an outbound whisper flow with
+ * a dynamic caller ID, and two transfers (static caller ID; dynamic caller ID with a fallback). Its inventory
+ * is the example instance's, committed in cdk.context.json, so `npx cdk synth` runs offline.
+ */
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import {
+  CallerId, ClaimedNumbers, OutboundQueue, OutboundWhisperFlow, TransferDestination, TransferFlowType, TransferToPhoneNumberFlow,
+} from '../lib';
+
+export const EXAMPLE_INSTANCE_ARN = 'arn:aws:connect:ap-northeast-1:123456789012:instance/7c4e1f0a-5d2b-4c8e-9a61-3f2d8b7e6a10';
+const HOURS_ARN = `${EXAMPLE_INSTANCE_ARN}/operating-hours/2d3e4f50-6172-4839-a4b5-c6d7e8f90a1b`;
+
+export class ExampleContactCentreStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const numbers = ClaimedNumbers.fromLookup(this, 'ClaimedNumbers', { instanceArn: EXAMPLE_INSTANCE_ARN });
+
+    // Agents' outbound calls show the number held in the contact attribute `callerId` (set per line of
+    // business); a value that is not a claimed number falls back to the queue's number.
+    const whisper = new OutboundWhisperFlow(this, 'OutboundWhisper', {
+      claimedNumbers: numbers,
+      name: 'Outbound whisper - caller ID by line of business',
+      callerId: CallerId.fromAttribute('callerId'),
+      prompt: 'This call may be recorded.',
+    });
+
+    new OutboundQueue(this, 'SalesQueue', {
+      claimedNumbers: numbers,
+      name: 'Sales outbound',
+      hoursOfOperationArn: HOURS_ARN,
+      callerIdNumber: CallerId.fromNumber('+81368001234'),
+      callerIdName: 'Example Corp',
+      outboundWhisperFlow: whisper,
+    });
+
+    new TransferToPhoneNumberFlow(this, 'TransferToHeadOffice', {
+      claimedNumbers: numbers,
+      name: 'Transfer to head office',
+      destination: TransferDestination.fromNumber('+81368009999'),
+      callerId: CallerId.fromNumber('+81368001234'),
+    });
+
+    new TransferToPhoneNumberFlow(this, 'TransferToPartner', {
+      claimedNumbers: numbers,
+      name: 'Transfer to partner desk',
+      flowType: TransferFlowType.QUEUE_TRANSFER,
+      destination: TransferDestination.fromAttribute('partnerNumber'),
+      callerId: CallerId.fromAttribute('transferCallerId'),
+      fallbackCallerId: CallerId.fromNumber('+81368001235'),
+      continueFlowExecution: true,
+    });
+  }
+}
+
+if (require.main === module) {
+  const app = new App();
+  new ExampleContactCentreStack(app, 'ExampleContactCentre', { env: { account: '123456789012', region: 'ap-northeast-1' } });
+  app.synth();
+}

@@ -1,0 +1,99 @@
+import { Token } from 'aws-cdk-lib';
+import { CfnQueue } from 'aws-cdk-lib/aws-connect';
+import { Construct } from 'constructs';
+import { Finding } from '../core/findings';
+import { CallerIdContext, CallerIdRules, finding } from '../core/rules';
+import { CallerId, CallerIdKind } from './caller-id';
+import { ClaimedNumbers } from './claimed-numbers';
+import { judgeStaticOnly, validateName } from './flow-support';
+import { IOutboundWhisperFlow } from './outbound-whisper-flow';
+import { reportFindings } from './report';
+
+export interface OutboundQueueProps {
+  readonly claimedNumbers: ClaimedNumbers;
+  /** The queue name (1-127 characters). */
+  readonly name: string;
+  /** The ARN of the hours of operation the queue follows. */
+  readonly hoursOfOperationArn: string;
+  /**
+   * The outbound caller ID number: a claimed number, fixed before the call. Outbound calls from a queue without
+   * one fail, so it is required.
+   */
+  readonly callerIdNumber: CallerId;
+  /**
+   * The outbound caller ID name (1-255 characters).
+   * @default - none
+   */
+  readonly callerIdName?: string;
+  /**
+   * The outbound whisper flow that places the agents' outbound calls.
+   * @default - none: calls use the queue's caller ID
+   */
+  readonly outboundWhisperFlow?: IOutboundWhisperFlow;
+  /**
+   * @default - no description
+   */
+  readonly description?: string;
+  /**
+   * The maximum number of contacts in the queue.
+   * @default - no limit
+   */
+  readonly maxContacts?: number;
+}
+
+/**
+ * A queue for outbound calls (`AWS::Connect::Queue`) with a checked caller ID number.
+ *
+ * The phone-number ARN comes from the in-app claim or from the deploy-time check against the live instance,
+ * never from a hand-written ARN.
+ */
+export class OutboundQueue extends Construct {
+  public readonly queueArn: string;
+  /** The underlying `AWS::Connect::Queue`. */
+  public readonly resource: CfnQueue;
+
+  constructor(scope: Construct, id: string, props: OutboundQueueProps) {
+    super(scope, id);
+    validateName(this, props.name);
+    const { claimedNumbers, callerIdNumber } = props;
+    if (props.callerIdName !== undefined && !Token.isUnresolved(props.callerIdName)
+      && (props.callerIdName.length < 1 || props.callerIdName.length > 255)) {
+      throw new Error(`${this.node.path}: callerIdName must be 1-255 characters, got ${props.callerIdName.length}`);
+    }
+
+    const findings: Finding[] = [];
+    if (!callerIdNumber) {
+      findings.push(finding(CallerIdRules.QUEUE_UNSET,
+        'callerIdNumber is not set: outbound calls from a queue without a caller ID number fail. Set it to a claimed number'));
+    } else {
+      findings.push(...judgeStaticOnly(this, claimedNumbers, callerIdNumber, CallerIdContext.QUEUE, 'callerIdNumber'));
+    }
+
+    let numberArn: string | undefined;
+    if (callerIdNumber?.kind === CallerIdKind.CLAIMED_IN_APP) {
+      numberArn = callerIdNumber.claimed!.phoneNumberArn;
+    } else if (callerIdNumber?.kind === CallerIdKind.STATIC_NUMBER) {
+      numberArn = claimedNumbers._useNumber(this, callerIdNumber.value!);
+      if (numberArn === undefined && findings.length === 0) {
+        findings.push(finding(CallerIdRules.QUEUE_ARN_UNKNOWN,
+          `callerIdNumber ${callerIdNumber} has no phone-number ARN in the inventory and the deploy-time check is off. ` +
+          'Turn deployTimeCheck on, or record the number\'s arn (connect-caller-id lookup does)'));
+      }
+    }
+    reportFindings(this, findings);
+
+    this.resource = new CfnQueue(this, 'Resource', {
+      instanceArn: claimedNumbers.instanceArn,
+      name: props.name,
+      hoursOfOperationArn: props.hoursOfOperationArn,
+      description: props.description,
+      maxContacts: props.maxContacts,
+      outboundCallerConfig: {
+        outboundCallerIdNumberArn: numberArn,
+        outboundCallerIdName: props.callerIdName,
+        outboundFlowArn: props.outboundWhisperFlow?.flowArn,
+      },
+    });
+    this.queueArn = this.resource.attrQueueArn;
+  }
+}

@@ -1,0 +1,115 @@
+import { Token } from 'aws-cdk-lib';
+import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
+import { Construct, IConstruct } from 'constructs';
+import { FlowBuilder } from '../core/flow/builder';
+import { ActionTypes, ContactFlowType } from '../core/flow/model';
+import { Finding } from '../core/findings';
+import { CallerIdContext, CallerIdRules, finding } from '../core/rules';
+import { CallerId, CallerIdKind } from './caller-id';
+import { ClaimedNumbers } from './claimed-numbers';
+import {
+  addCallerIdGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow, validateName,
+} from './flow-support';
+import { reportFindings } from './report';
+
+/** An outbound whisper flow, set on a queue to choose the caller ID of the agents' outbound calls. */
+export interface IOutboundWhisperFlow extends IConstruct {
+  /** The flow's ARN. */
+  readonly flowArn: string;
+  /** Whether the caller ID is only known during the call (then the queue's own number is the fallback). */
+  readonly usesDynamicCallerId: boolean;
+}
+
+export interface OutboundWhisperFlowProps {
+  readonly claimedNumbers: ClaimedNumbers;
+  /** The flow name (1-127 characters). */
+  readonly name: string;
+  /** The caller ID the customer sees. */
+  readonly callerId: CallerId;
+  /**
+   * For a dynamic caller ID: the caller ID used when the value is not one of the claimed numbers.
+   * @default - the queue's outbound caller ID number
+   */
+  readonly fallbackCallerId?: CallerId;
+  /**
+   * For a dynamic caller ID: the numbers it may take.
+   * @default - every claimed number that can place calls (not UIFN)
+   */
+  readonly allowedCallerIds?: CallerId[];
+  /**
+   * Text played to the customer once the call is placed.
+   * @default - no prompt
+   */
+  readonly prompt?: string;
+  /**
+   * @default - no description
+   */
+  readonly description?: string;
+}
+
+/**
+ * An `OUTBOUND_WHISPER` flow whose first block is Call phone number with a checked caller ID.
+ *
+ * A dynamic caller ID is checked during the call against the claimed numbers; a value that is not one of them
+ * is replaced by `fallbackCallerId`, or by the queue's number, instead of failing the call.
+ */
+export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFlow {
+  public readonly flowArn: string;
+  public readonly usesDynamicCallerId: boolean;
+  /** The underlying `AWS::Connect::ContactFlow`. */
+  public readonly resource: CfnContactFlow;
+
+  constructor(scope: Construct, id: string, props: OutboundWhisperFlowProps) {
+    super(scope, id);
+    validateName(this, props.name);
+    const { claimedNumbers, callerId } = props;
+    this.usesDynamicCallerId = callerId.isDynamic;
+
+    const findings: Finding[] = [...judgeCallerId(claimedNumbers, callerId, CallerIdContext.OUTBOUND_WHISPER, 'callerId')];
+    if (callerId.kind === CallerIdKind.PASS_THROUGH) {
+      findings.push(finding(CallerIdRules.UNSET,
+        'callerId CallerId.passThrough() only applies to transfers; an outbound whisper flow needs a claimed number or a reference'));
+    }
+    const statics = [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])];
+    if (props.fallbackCallerId) {
+      if (!callerId.isDynamic) {
+        throw new Error(`${this.node.path}: fallbackCallerId only applies to a dynamic callerId; remove it or make callerId dynamic`);
+      }
+      findings.push(...judgeStaticOnly(this, claimedNumbers, props.fallbackCallerId, CallerIdContext.OUTBOUND_WHISPER, 'fallbackCallerId'));
+    }
+    (props.allowedCallerIds ?? []).forEach((c, i) =>
+      findings.push(...judgeStaticOnly(this, claimedNumbers, c, CallerIdContext.OUTBOUND_WHISPER, `allowedCallerIds[${i}]`)));
+    reportFindings(this, findings);
+
+    const builder = new FlowBuilder({ type: ContactFlowType.OUTBOUND_WHISPER, name: props.name, description: props.description });
+    const end = props.prompt !== undefined
+      ? this.addPrompt(builder, props.prompt)
+      : builder.add(ActionTypes.END_FLOW, {}, 'end flow');
+    if (callerId.isDynamic) {
+      const call = builder.add(ActionTypes.CALL_PHONE_NUMBER, { CallerId: { Number: callerId.value } }, 'call customer').next(end);
+      const fallbackParameters = props.fallbackCallerId ? { CallerId: { Number: props.fallbackCallerId.value } } : {};
+      const fallback = builder.add(ActionTypes.CALL_PHONE_NUMBER, fallbackParameters, 'call customer with fallback caller id').next(end);
+      builder.start(call);
+      addCallerIdGuard(builder, callerId.value!, guardValues(claimedNumbers, props.allowedCallerIds), call, fallback);
+    } else {
+      const parameters = callerId.value !== undefined ? { CallerId: { Number: callerId.value } } : {};
+      builder.start(builder.add(ActionTypes.CALL_PHONE_NUMBER, parameters, 'call customer').next(end));
+    }
+
+    this.resource = new CfnContactFlow(this, 'Resource', {
+      instanceArn: claimedNumbers.instanceArn,
+      name: props.name,
+      type: ContactFlowType.OUTBOUND_WHISPER,
+      content: renderFlow(this, builder),
+      description: props.description,
+    });
+    this.flowArn = this.resource.attrContactFlowArn;
+    registerStaticNumbers(this, claimedNumbers, statics);
+  }
+
+  private addPrompt(builder: FlowBuilder, text: string) {
+    const end = builder.add(ActionTypes.END_FLOW, {}, 'end flow');
+    if (!Token.isUnresolved(text) && text.length === 0) throw new Error(`${this.node.path}: prompt must not be empty`);
+    return builder.add(ActionTypes.MESSAGE_PARTICIPANT, { Text: text }, 'play prompt').next(end).onError('NoMatchingError', end);
+  }
+}

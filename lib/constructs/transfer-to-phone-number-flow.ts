@@ -1,0 +1,157 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
+import { Construct } from 'constructs';
+import { ActionHandle, FlowBuilder } from '../core/flow/builder';
+import { ActionTypes, ContactFlowType } from '../core/flow/model';
+import { Finding } from '../core/findings';
+import { CallerIdContext, judgeCallerIdReference, judgeStaticDestination } from '../core/rules';
+import { CallerId, CallerIdKind, TransferDestination } from './caller-id';
+import { ClaimedNumbers } from './claimed-numbers';
+import { addCallerIdGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow, validateName } from './flow-support';
+import { reportFindings } from './report';
+
+/** The flow types in which Connect allows Transfer to phone number. */
+export enum TransferFlowType {
+  /** An inbound flow. */
+  CONTACT_FLOW = 'CONTACT_FLOW',
+  CUSTOMER_QUEUE = 'CUSTOMER_QUEUE',
+  AGENT_TRANSFER = 'AGENT_TRANSFER',
+  QUEUE_TRANSFER = 'QUEUE_TRANSFER',
+}
+
+export interface TransferToPhoneNumberFlowProps {
+  readonly claimedNumbers: ClaimedNumbers;
+  /** The flow name (1-127 characters). */
+  readonly name: string;
+  /**
+   * The flow type.
+   * @default TransferFlowType.CONTACT_FLOW
+   */
+  readonly flowType?: TransferFlowType;
+  /** The number the contact is transferred to. */
+  readonly destination: TransferDestination;
+  /** The caller ID the called party sees. `CallerId.passThrough()` passes the original caller's number on. */
+  readonly callerId: CallerId;
+  /**
+   * Required with a dynamic `callerId`: the caller ID used when the value is not one of the claimed numbers.
+   * @default - none; required when callerId is dynamic
+   */
+  readonly fallbackCallerId?: CallerId;
+  /**
+   * For a dynamic caller ID: the numbers it may take.
+   * @default - every claimed number that can place calls (not UIFN)
+   */
+  readonly allowedCallerIds?: CallerId[];
+  /**
+   * The caller ID name shown to the called party.
+   * @default - none
+   */
+  readonly callerIdName?: string;
+  /**
+   * How long the third-party call may last when the flow resumes afterwards (0-600 seconds).
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Resume this flow after the called party hangs up.
+   * @default false
+   */
+  readonly continueFlowExecution?: boolean;
+  /**
+   * DTMF digits sent once the call connects (up to 50 of `0-9 , * #`).
+   * @default - none
+   */
+  readonly dtmfDigits?: string;
+  /**
+   * @default - no description
+   */
+  readonly description?: string;
+}
+
+/**
+ * A flow that transfers the contact to a phone number with a checked caller ID.
+ *
+ * A dynamic caller ID is checked during the call against the claimed numbers and replaced by the required
+ * `fallbackCallerId` when it is not one of them, instead of the transfer failing and the call dropping.
+ */
+export class TransferToPhoneNumberFlow extends Construct {
+  public readonly flowArn: string;
+  /** The underlying `AWS::Connect::ContactFlow`. */
+  public readonly resource: CfnContactFlow;
+
+  constructor(scope: Construct, id: string, props: TransferToPhoneNumberFlowProps) {
+    super(scope, id);
+    validateName(this, props.name);
+    const { claimedNumbers, callerId } = props;
+    const timeoutSeconds = this.timeoutSeconds(props.timeout);
+    const continueFlow = props.continueFlowExecution ?? false;
+    if (props.dtmfDigits !== undefined && !Token.isUnresolved(props.dtmfDigits) && !/^[0-9,*#]{1,50}$/.test(props.dtmfDigits)) {
+      throw new Error(`${this.node.path}: dtmfDigits ${JSON.stringify(props.dtmfDigits)} must be 1-50 of 0-9 , * #`);
+    }
+    if (callerId.isDynamic && !props.fallbackCallerId) {
+      throw new Error(`${this.node.path}: callerId ${callerId} is dynamic, so fallbackCallerId is required: ` +
+        'the claimed number used when the value is not claimed, instead of the transfer failing');
+    }
+    if (!callerId.isDynamic && props.fallbackCallerId) {
+      throw new Error(`${this.node.path}: fallbackCallerId only applies to a dynamic callerId; remove it or make callerId dynamic`);
+    }
+
+    const context = CallerIdContext.TRANSFER;
+    const findings: Finding[] = [...judgeCallerId(claimedNumbers, callerId, context, 'callerId')];
+    if (props.fallbackCallerId) findings.push(...judgeStaticOnly(this, claimedNumbers, props.fallbackCallerId, context, 'fallbackCallerId'));
+    (props.allowedCallerIds ?? []).forEach((c, i) =>
+      findings.push(...judgeStaticOnly(this, claimedNumbers, c, context, `allowedCallerIds[${i}]`)));
+    const destination = props.destination.value;
+    if (!Token.isUnresolved(destination)) {
+      findings.push(...(props.destination.isDynamic
+        ? judgeCallerIdReference(destination, context, 'destination')
+        : judgeStaticDestination(destination, 'destination')));
+    }
+    reportFindings(this, findings);
+
+    const flowType = (props.flowType ?? TransferFlowType.CONTACT_FLOW) as string as ContactFlowType;
+    const builder = new FlowBuilder({ type: flowType, name: props.name, description: props.description });
+    const disconnect = builder.add(ActionTypes.DISCONNECT, {}, 'disconnect');
+    const transferParameters = (number: string | undefined): Record<string, unknown> => ({
+      ThirdPartyPhoneNumber: destination,
+      ThirdPartyConnectionTimeLimitSeconds: String(timeoutSeconds),
+      ContinueFlowExecution: continueFlow ? 'True' : 'False',
+      ...(props.dtmfDigits !== undefined ? { ThirdPartyDTMFDigits: props.dtmfDigits } : {}),
+      ...(number !== undefined || props.callerIdName !== undefined
+        ? { CallerId: { ...(number !== undefined ? { Number: number } : {}), ...(props.callerIdName !== undefined ? { Name: props.callerIdName } : {}) } }
+        : {}),
+    });
+    const transfer = (number: string | undefined, label: string): ActionHandle => {
+      const action = builder.add(ActionTypes.TRANSFER_TO_PHONE_NUMBER, transferParameters(number), label).next(disconnect);
+      const errors = continueFlow ? ['CallFailed', 'ConnectionTimeLimitExceeded', 'NoMatchingError'] : ['NoMatchingError'];
+      for (const errorType of errors) action.onError(errorType, disconnect);
+      return action;
+    };
+
+    const number = callerId.kind === CallerIdKind.PASS_THROUGH ? undefined : callerId.value;
+    const main = transfer(number, 'transfer to phone number');
+    builder.start(main);
+    if (callerId.isDynamic) {
+      const fallback = transfer(props.fallbackCallerId!.value, 'transfer with fallback caller id');
+      addCallerIdGuard(builder, callerId.value!, guardValues(claimedNumbers, props.allowedCallerIds), main, fallback);
+    }
+
+    this.resource = new CfnContactFlow(this, 'Resource', {
+      instanceArn: claimedNumbers.instanceArn,
+      name: props.name,
+      type: flowType,
+      content: renderFlow(this, builder),
+      description: props.description,
+    });
+    this.flowArn = this.resource.attrContactFlowArn;
+    registerStaticNumbers(this, claimedNumbers, [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])]);
+  }
+
+  private timeoutSeconds(timeout: Duration | undefined): number {
+    const seconds = (timeout ?? Duration.seconds(30)).toSeconds();
+    if (seconds < 0 || seconds > 600) {
+      throw new Error(`${this.node.path}: timeout must be 0-600 seconds, got ${seconds}`);
+    }
+    return seconds;
+  }
+}

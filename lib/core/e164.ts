@@ -1,0 +1,96 @@
+import { CountryCode, getCountries, parsePhoneNumberFromString, PhoneNumber } from 'libphonenumber-js/max';
+
+/** libphonenumber-js's number types (from its full metadata), used where the inventory does not type a number. */
+export type NumberKind = NonNullable<ReturnType<PhoneNumber['getType']>>;
+
+/** A number that is strict E.164 and valid according to libphonenumber-js. */
+export interface ParsedNumber {
+  readonly ok: true;
+  /** The E.164 form, identical to the input. */
+  readonly number: string;
+  /** ISO 3166-1 alpha-2 country, when the number belongs to one (not for +800 UIFN numbers, for example). */
+  readonly country?: string;
+  readonly kind?: NumberKind;
+}
+
+export interface RefusedNumber {
+  readonly ok: false;
+  /** `not-e164`: not written in E.164; `invalid`: E.164 in shape but not a number that exists. */
+  readonly problem: 'not-e164' | 'invalid';
+  /** What is wrong, without the value itself. */
+  readonly reason: string;
+  /** The exact E.164 form that was probably meant, when it can be told. */
+  readonly suggestion?: string;
+}
+
+export type NumberParseResult = ParsedNumber | RefusedNumber;
+
+const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
+const COUNTRIES: ReadonlySet<string> = new Set(getCountries());
+
+/** Whether `code` is an ISO 3166-1 alpha-2 country libphonenumber-js knows. */
+export function isKnownCountry(code: string): boolean {
+  return COUNTRIES.has(code);
+}
+
+/**
+ * Parses a phone number strictly as E.164: `+`, country code, national significant number, nothing else.
+ * Connect needs exactly this form; a number in any other form is refused, and when libphonenumber-js can
+ * tell what was meant the result carries the E.164 form to suggest.
+ *
+ * @param hintCountries countries to try when the value is written in a national format (e.g. `03-6800-1234`);
+ *   the instance's own countries are the useful hint.
+ */
+export function parseE164(value: string, hintCountries: readonly string[] = []): NumberParseResult {
+  if (!E164_SHAPE.test(value)) {
+    return { ok: false, problem: 'not-e164', reason: describeShape(value), suggestion: suggest(value, hintCountries) };
+  }
+  const parsed = parsePhoneNumberFromString(value);
+  if (!parsed) {
+    return { ok: false, problem: 'invalid', reason: 'it is not a phone number of any country' };
+  }
+  if (parsed.number !== value) {
+    // libphonenumber-js reads "+44 0 20..." as "+44 20...": Connect does not, so the trunk prefix is refused.
+    return {
+      ok: false,
+      problem: 'not-e164',
+      reason: 'it keeps the national trunk prefix after the country code',
+      suggestion: parsed.isValid() ? parsed.number : undefined,
+    };
+  }
+  if (!parsed.isValid()) {
+    return {
+      ok: false,
+      problem: 'invalid',
+      reason: parsed.country
+        ? `it is not a valid ${parsed.country} number (wrong length or unassigned range)`
+        : `it is not a valid number for country calling code +${parsed.countryCallingCode}`,
+    };
+  }
+  return { ok: true, number: parsed.number, country: parsed.country, kind: parsed.getType() };
+}
+
+function describeShape(value: string): string {
+  if (value.trim().length === 0) return 'it is empty';
+  if (!/\d/.test(value)) return 'it contains no digits';
+  if (!value.startsWith('+')) return 'it does not start with + and the country code';
+  if (/[^+\d]/.test(value)) return 'it contains characters other than + and digits';
+  if (value.startsWith('+0')) return 'country codes never start with 0';
+  return 'E.164 allows at most 15 digits after the +';
+}
+
+function suggest(value: string, hintCountries: readonly string[]): string | undefined {
+  if (!/\d/.test(value) || /[a-z]/i.test(value.replace(/\s*(ext\.?|x)\s*\d+$/i, ''))) return undefined;
+  const candidates: string[] = [];
+  if (value.trim().startsWith('+')) {
+    const parsed = parsePhoneNumberFromString(value);
+    if (parsed?.isValid()) candidates.push(parsed.number);
+  } else {
+    for (const country of hintCountries) {
+      if (!isKnownCountry(country)) continue;
+      const parsed = parsePhoneNumberFromString(value, country as CountryCode);
+      if (parsed?.isValid()) candidates.push(parsed.number);
+    }
+  }
+  return candidates[0];
+}
