@@ -1,0 +1,43 @@
+import { CHECK_USAGE, runCheck } from './check';
+import { CliIo, ExitCode, UsageError } from './io';
+import { LOOKUP_USAGE, runLookup } from './lookup';
+
+const USAGE = `Usage: connect-caller-id <command> [options]
+
+Commands:
+  lookup   write an Amazon Connect instance's claimed numbers into cdk.context.json
+  check    check exported flow JSON files against an instance's claimed numbers
+
+Run connect-caller-id <command> --help for a command's options.`;
+
+/** Runs the command line and returns the exit code; never throws for bad input. */
+export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
+  const [command, ...args] = argv;
+  const help = args.includes('--help') || args.includes('-h');
+  try {
+    switch (command) {
+      case 'check':
+        if (help) return printed(io, CHECK_USAGE);
+        return runCheck(args, io);
+      case 'lookup':
+        if (help) return printed(io, LOOKUP_USAGE);
+        return await runLookup(args, io);
+      case undefined: case '--help': case '-h': case 'help':
+        io.err(USAGE);
+        return command === undefined ? ExitCode.USAGE : ExitCode.OK;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`connect-caller-id: ${e.message}\n\n${command === 'check' ? CHECK_USAGE : command === 'lookup' ? LOOKUP_USAGE : USAGE}`);
+      return ExitCode.USAGE;
+    }
+    throw e;
+  }
+}
+
+function printed(io: CliIo, text: string): ExitCode {
+  io.out(text);
+  return ExitCode.OK;
+}
