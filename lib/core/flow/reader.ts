@@ -1,0 +1,435 @@
+import { CallerIdInputError } from '../errors';
+import {
+  ActionTypes,
+  ConditionOperator,
+  ContactFlowType,
+  FlowAction,
+  FlowCondition,
+  FlowDocument,
+  FlowError,
+  FlowTransitions,
+  METADATA_TYPE_NAMES,
+} from './model';
+
+/** A flow read from an export, with what the export says about it. */
+export interface ReadFlow {
+  readonly flow: FlowDocument;
+  /**
+   * The flow type, from the DescribeContactFlow `Type`, else from the console's `Metadata.type`.
+   * @default - undefined when the export does not say
+   */
+  readonly type?: ContactFlowType;
+  /**
+   * The flow name, from the DescribeContactFlow `Name`, else from `Metadata.name`.
+   * @default - undefined when the export does not say
+   */
+  readonly name?: string;
+}
+
+/** The spelling of the transfer timeout that console exports use, and that this library emits. */
+export const TRANSFER_TIMEOUT_PARAMETER = 'ThirdPartyConnectionTimeLimitSeconds';
+/** The spelling on the current AWS flow-language page; accepted when reading. */
+export const TRANSFER_TIMEOUT_PARAMETER_ALTERNATIVE = 'ThirdPartyConnectionTimeoutSeconds';
+
+/**
+ * Real exports nest fewer than ten levels. The limit keeps every later recursive walk (rules, JSON.stringify)
+ * far from the stack limit whatever the input.
+ */
+export const MAX_FLOW_NESTING = 64;
+
+const ACCEPTED = 'a flow exported from the Amazon Connect console ({"Version": "2019-10-30", "StartAction": ..., "Actions": [...]}) or a DescribeContactFlow response ({"ContactFlow": {"Type": ..., "Content": ...}})';
+
+const TYPE_BY_METADATA_NAME: ReadonlyMap<string, ContactFlowType> = new Map(
+  (Object.keys(METADATA_TYPE_NAMES) as ContactFlowType[]).map((type) => [METADATA_TYPE_NAMES[type], type]),
+);
+const FLOW_TYPES: readonly string[] = Object.keys(METADATA_TYPE_NAMES);
+
+/**
+ * Reads flow JSON text: raw flow content as the console exports it, or a DescribeContactFlow response
+ * whose `Content` is an escaped JSON string (or an object). Throws CallerIdInputError, and nothing else,
+ * for anything else; the message starts with `source`.
+ */
+export function readFlowExport(text: string, source: string): ReadFlow {
+  if (typeof text !== 'string') {
+    throw new CallerIdInputError(`${source}: expected JSON text, got ${describe(text)}; expected ${ACCEPTED}.`);
+  }
+  return readFlowContent(parseJson(text, source, 'is'), source);
+}
+
+/** Like `readFlowExport`, for a value already parsed from JSON. */
+export function readFlowContent(value: unknown, source: string): ReadFlow {
+  checkNesting(value, source);
+  if (!isObject(value)) {
+    throw new CallerIdInputError(`${source}: is JSON but not a flow: the top level is ${describe(value)}; expected ${ACCEPTED}.`);
+  }
+  if (hasOwn(value, 'ContactFlow')) return readDescribeResponse(value.ContactFlow, source);
+
+  const flow = readFlowDocument(value, source);
+  return withDefined({ flow, type: metadataType(flow), name: metadataName(flow) });
+}
+
+function readDescribeResponse(contactFlow: unknown, source: string): ReadFlow {
+  if (!isObject(contactFlow)) {
+    throw new CallerIdInputError(`${source}: ContactFlow is ${describe(contactFlow)}; expected an object with Type and Content, as DescribeContactFlow returns.`);
+  }
+  const type = contactFlow.Type;
+  if (type !== undefined && (typeof type !== 'string' || !FLOW_TYPES.includes(type))) {
+    throw new CallerIdInputError(`${source}: ContactFlow.Type is ${show(type)}; expected one of ${FLOW_TYPES.join(', ')}.`);
+  }
+  const name = contactFlow.Name;
+  if (name !== undefined && typeof name !== 'string') {
+    throw new CallerIdInputError(`${source}: ContactFlow.Name is ${describe(name)}; expected a string.`);
+  }
+
+  const content = contactFlow.Content;
+  let parsed: unknown;
+  if (typeof content === 'string') {
+    parsed = parseJson(content, source, 'ContactFlow.Content is', 'the flow content {"Version": "2019-10-30", "StartAction": ..., "Actions": [...]} as an escaped JSON string');
+    checkNesting(parsed, source);
+  } else if (isObject(content)) {
+    parsed = content;
+  } else {
+    throw new CallerIdInputError(
+      `${source}: ContactFlow.Content is ${describe(content)}; expected the flow content as a JSON string or an object.`,
+    );
+  }
+  if (!isObject(parsed) || hasOwn(parsed, 'ContactFlow')) {
+    throw new CallerIdInputError(
+      `${source}: ContactFlow.Content is JSON but not a flow (${isObject(parsed) ? 'another DescribeContactFlow response' : describe(parsed)}); expected {"Version": "2019-10-30", "StartAction": ..., "Actions": [...]}.`,
+    );
+  }
+  const flow = readFlowDocument(parsed, `${source}: ContactFlow.Content`);
+  return withDefined({
+    flow,
+    type: (type as ContactFlowType | undefined) ?? metadataType(flow),
+    name: name ?? metadataName(flow),
+  });
+}
+
+/** `where` prefixes every message, e.g. `flows/inbound.json` or `flows/x.json: ContactFlow.Content`. */
+function readFlowDocument(value: Record<string, unknown>, where: string): FlowDocument {
+  if (!hasOwn(value, 'Actions') && !hasOwn(value, 'StartAction') && !hasOwn(value, 'Version')) {
+    const keys = Object.keys(value).slice(0, 5).map((k) => JSON.stringify(k)).join(', ');
+    throw new CallerIdInputError(
+      `${where}: is JSON but not a flow: it has ${keys.length > 0 ? `keys ${keys}` : 'no keys'} and no Version, StartAction or Actions; expected ${ACCEPTED}.`,
+    );
+  }
+  const version = value.Version;
+  if (typeof version !== 'string') {
+    throw new CallerIdInputError(`${where}: Version is ${describe(version)}; expected "2019-10-30".`);
+  }
+  const startAction = value.StartAction;
+  if (typeof startAction !== 'string') {
+    throw new CallerIdInputError(
+      `${where}: StartAction is ${describe(startAction)}; expected the identifier of the first action as a string.`,
+    );
+  }
+  const metadata = value.Metadata;
+  if (metadata !== undefined && !isObject(metadata)) {
+    throw new CallerIdInputError(`${where}: Metadata is ${describe(metadata)}; expected an object (the console designer's layout) or no Metadata.`);
+  }
+  const actions = value.Actions;
+  if (!Array.isArray(actions)) {
+    throw new CallerIdInputError(`${where}: Actions is ${describe(actions)}; expected an array of actions.`);
+  }
+  const flow: FlowDocument = {
+    Version: version,
+    StartAction: startAction,
+    Actions: actions.map((action, index) => readAction(action, `${where}: Actions[${index}]`)),
+  };
+  return metadata === undefined ? flow : { ...flow, Metadata: metadata };
+}
+
+function readAction(value: unknown, where: string): FlowAction {
+  if (!isObject(value)) throw new CallerIdInputError(`${where} is ${describe(value)}; expected an action object with Identifier, Type, Parameters and Transitions.`);
+  const id = value.Identifier;
+  if (typeof id !== 'string') {
+    throw new CallerIdInputError(`${where}: Identifier is ${describe(id)}; expected a string such as a UUID.`);
+  }
+  const at = `${where} ("${id}")`;
+  const type = value.Type;
+  if (typeof type !== 'string') {
+    throw new CallerIdInputError(`${at}: Type is ${describe(type)}; expected an action type string such as "${ActionTypes.TRANSFER_TO_PHONE_NUMBER}".`);
+  }
+  // Real exports sometimes leave out an empty Parameters or Transitions object; both mean {}.
+  const parameters = value.Parameters === undefined ? {} : value.Parameters;
+  if (!isObject(parameters)) {
+    throw new CallerIdInputError(`${at}: Parameters is ${describe(parameters)}; expected an object of parameter names to values.`);
+  }
+  const transitions = value.Transitions === undefined ? {} : value.Transitions;
+  if (!isObject(transitions)) {
+    throw new CallerIdInputError(`${at}: Transitions is ${describe(transitions)}; expected an object with NextAction, Errors and Conditions.`);
+  }
+  return {
+    Identifier: id,
+    Type: type,
+    Parameters: type === ActionTypes.TRANSFER_TO_PHONE_NUMBER ? normalizeTransferParameters(parameters, at) : { ...parameters },
+    Transitions: readTransitions(transitions, `${at}: Transitions`),
+  };
+}
+
+function readTransitions(value: Record<string, unknown>, where: string): FlowTransitions {
+  const out: { NextAction?: string; Errors?: FlowError[]; Conditions?: FlowCondition[] } = {};
+  const next = value.NextAction;
+  if (next !== undefined) {
+    if (typeof next !== 'string') throw new CallerIdInputError(`${where}.NextAction is ${describe(next)}; expected an action identifier string.`);
+    out.NextAction = next;
+  }
+  const errors = value.Errors;
+  if (errors !== undefined) {
+    if (!Array.isArray(errors)) throw new CallerIdInputError(`${where}.Errors is ${describe(errors)}; expected an array of {"NextAction", "ErrorType"}.`);
+    out.Errors = errors.map((e, i) => readError(e, `${where}.Errors[${i}]`));
+  }
+  const conditions = value.Conditions;
+  if (conditions !== undefined) {
+    if (!Array.isArray(conditions)) {
+      throw new CallerIdInputError(`${where}.Conditions is ${describe(conditions)}; expected an array of {"NextAction", "Condition": {"Operator", "Operands"}}.`);
+    }
+    out.Conditions = conditions.map((c, i) => readCondition(c, `${where}.Conditions[${i}]`));
+  }
+  return out;
+}
+
+function readError(value: unknown, where: string): FlowError {
+  const expected = 'expected {"NextAction": "<action identifier>", "ErrorType": "NoMatchingError"}';
+  if (!isObject(value)) throw new CallerIdInputError(`${where} is ${describe(value)}; ${expected}.`);
+  if (typeof value.NextAction !== 'string' || typeof value.ErrorType !== 'string') {
+    throw new CallerIdInputError(`${where} has NextAction ${describe(value.NextAction)} and ErrorType ${describe(value.ErrorType)}; ${expected}.`);
+  }
+  return { NextAction: value.NextAction, ErrorType: value.ErrorType };
+}
+
+function readCondition(value: unknown, where: string): FlowCondition {
+  const expected = 'expected {"NextAction": "<action identifier>", "Condition": {"Operator": "Equals", "Operands": ["value"]}}';
+  if (!isObject(value)) throw new CallerIdInputError(`${where} is ${describe(value)}; ${expected}.`);
+  if (typeof value.NextAction !== 'string') throw new CallerIdInputError(`${where}.NextAction is ${describe(value.NextAction)}; ${expected}.`);
+  const condition = value.Condition;
+  if (!isObject(condition)) throw new CallerIdInputError(`${where}.Condition is ${describe(condition)}; ${expected}.`);
+  const operands = condition.Operands;
+  if (typeof condition.Operator !== 'string') throw new CallerIdInputError(`${where}.Condition.Operator is ${describe(condition.Operator)}; ${expected}.`);
+  if (!Array.isArray(operands) || !operands.every((o) => typeof o === 'string')) {
+    throw new CallerIdInputError(`${where}.Condition.Operands is ${describe(operands)}; expected an array of strings such as ["CallAnswered"].`);
+  }
+  // Operators are passed through unchecked, so a flow using one this library does not list still reads.
+  return { NextAction: value.NextAction, Condition: { Operator: condition.Operator as ConditionOperator, Operands: [...operands] } };
+}
+
+/** Accepts both spellings of the transfer timeout and returns the one console exports use. */
+function normalizeTransferParameters(parameters: Record<string, unknown>, where: string): Record<string, unknown> {
+  if (!hasOwn(parameters, TRANSFER_TIMEOUT_PARAMETER_ALTERNATIVE)) return { ...parameters };
+  const alternative = parameters[TRANSFER_TIMEOUT_PARAMETER_ALTERNATIVE];
+  if (hasOwn(parameters, TRANSFER_TIMEOUT_PARAMETER)) {
+    const preferred = parameters[TRANSFER_TIMEOUT_PARAMETER];
+    if (preferred !== alternative) {
+      throw new CallerIdInputError(
+        `${where}: Parameters has ${TRANSFER_TIMEOUT_PARAMETER} ${show(preferred)} and ${TRANSFER_TIMEOUT_PARAMETER_ALTERNATIVE} ${show(alternative)}; they are two spellings of one setting, give only ${TRANSFER_TIMEOUT_PARAMETER}.`,
+      );
+    }
+    const { [TRANSFER_TIMEOUT_PARAMETER_ALTERNATIVE]: _duplicate, ...rest } = parameters;
+    return rest;
+  }
+  // fromEntries defines properties rather than assigning them, so a "__proto__" key stays a plain key.
+  return Object.fromEntries(
+    Object.entries(parameters).map(([k, v]) => [k === TRANSFER_TIMEOUT_PARAMETER_ALTERNATIVE ? TRANSFER_TIMEOUT_PARAMETER : k, v]),
+  );
+}
+
+function metadataType(flow: FlowDocument): ContactFlowType | undefined {
+  const name = flow.Metadata?.type;
+  return typeof name === 'string' ? TYPE_BY_METADATA_NAME.get(name) : undefined;
+}
+
+function metadataName(flow: FlowDocument): string | undefined {
+  const name = flow.Metadata?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function parseJson(text: string, source: string, subject: string, expected: string = ACCEPTED): unknown {
+  // Files saved by some Windows editors start with a byte order mark, which JSON.parse refuses.
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const body = text.slice(bom);
+  if (body.trim().length === 0) {
+    throw new CallerIdInputError(`${source}: ${subject} empty; expected ${expected}.`);
+  }
+  try {
+    return JSON.parse(body);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    // Engines disagree on whether and how they report the position, so find it independently.
+    const offset = syntaxErrorOffset(body);
+    const reason = message
+      .replace(/\s*in JSON at position \d+.*$/s, '')
+      .replace(/, ".*" is not valid JSON$/s, '')
+      .replace(/ \(line \d+ column \d+\)$/, '');
+    let where = '';
+    if (offset !== undefined) {
+      const { line, column } = lineAndColumn(body, offset);
+      where = ` at line ${line}, column ${column}`;
+    }
+    throw new CallerIdInputError(`${source}: ${subject} not valid JSON${where} (${reason}); expected ${expected}.`);
+  }
+}
+
+/**
+ * The offset of the first character that makes `text` invalid JSON (its length when the text ends too
+ * early), or undefined when it is valid. Iterative, so deep nesting cannot overflow the stack.
+ */
+export function syntaxErrorOffset(text: string): number | undefined {
+  const n = text.length;
+  const open: string[] = [];
+  let i = 0;
+  let state: 'value' | 'valueOrClose' | 'key' | 'keyOrClose' | 'after' = 'value';
+  const skipWhitespace = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  for (;;) {
+    skipWhitespace();
+    if (state === 'after') {
+      if (open.length === 0) return i < n ? i : undefined;
+      if (i >= n) return n;
+      const top = open[open.length - 1];
+      if (text[i] === ',') {
+        i++;
+        state = top === '{' ? 'key' : 'value';
+      } else if ((text[i] === '}' && top === '{') || (text[i] === ']' && top === '[')) {
+        i++;
+        open.pop();
+      } else {
+        return i;
+      }
+      continue;
+    }
+    if (i >= n) return n;
+    const c = text[i];
+    if (state === 'key' || state === 'keyOrClose') {
+      if (state === 'keyOrClose' && c === '}') {
+        i++;
+        open.pop();
+        state = 'after';
+        continue;
+      }
+      if (c !== '"') return i;
+      const end = stringEnd(text, i);
+      if (end.error !== undefined) return end.error;
+      i = end.next;
+      skipWhitespace();
+      if (i >= n) return n;
+      if (text[i] !== ':') return i;
+      i++;
+      state = 'value';
+      continue;
+    }
+    if (state === 'valueOrClose' && c === ']') {
+      i++;
+      open.pop();
+      state = 'after';
+    } else if (c === '{' || c === '[') {
+      open.push(c);
+      i++;
+      state = c === '{' ? 'keyOrClose' : 'valueOrClose';
+    } else if (c === '"') {
+      const end = stringEnd(text, i);
+      if (end.error !== undefined) return end.error;
+      i = end.next;
+      state = 'after';
+    } else {
+      const literal = ['true', 'false', 'null'].find((l) => l[0] === c);
+      if (literal !== undefined) {
+        let k = 0;
+        while (k < literal.length && i + k < n && text[i + k] === literal[k]) k++;
+        if (k < literal.length) return i + k;
+        i += k;
+      } else {
+        const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+        number.lastIndex = i;
+        const match = number.exec(text);
+        if (!match || match[0].length === 0) return i;
+        i += match[0].length;
+      }
+      state = 'after';
+    }
+  }
+}
+
+function stringEnd(text: string, start: number): { next: number; error?: undefined } | { next?: undefined; error: number } {
+  for (let j = start + 1; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 0x22) return { next: j + 1 };
+    if (c < 0x20) return { error: j };
+    if (c === 0x5c) {
+      const escaped = text[j + 1];
+      if (escaped === undefined) return { error: text.length };
+      if (escaped === 'u') {
+        for (let h = 2; h < 6; h++) {
+          if (j + h >= text.length) return { error: text.length };
+          if (!/[0-9a-fA-F]/.test(text[j + h])) return { error: j + h };
+        }
+        j += 5;
+      } else if ('"\\/bfnrt'.includes(escaped)) {
+        j += 1;
+      } else {
+        return { error: j + 1 };
+      }
+    }
+  }
+  return { error: text.length };
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.min(offset, text.length));
+  const lines = before.split(/\r\n|\r|\n/);
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
+/** Iterative, so that the check itself cannot overflow the stack; also stops cycles in hand-made values. */
+function checkNesting(value: unknown, source: string): void {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_FLOW_NESTING) {
+      throw new CallerIdInputError(`${source}: nests more than ${MAX_FLOW_NESTING} levels deep; flow exports nest fewer than 10.`);
+    }
+    for (const child of Object.values(v)) stack.push({ value: child, depth: depth + 1 });
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function hasOwn(value: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(value, key);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'missing';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return `a string (${show(value)})`;
+    case 'number':
+    case 'boolean':
+      return `${typeof value} ${String(value)}`;
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  return describe(value);
+}
+
+function withDefined(read: { flow: FlowDocument; type?: ContactFlowType; name?: string }): ReadFlow {
+  return {
+    flow: read.flow,
+    ...(read.type !== undefined ? { type: read.type } : {}),
+    ...(read.name !== undefined ? { name: read.name } : {}),
+  };
+}

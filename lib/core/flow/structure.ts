@@ -1,0 +1,252 @@
+import { Finding, Severity } from '../findings';
+import {
+  ActionTypes,
+  FLOW_LANGUAGE_VERSION,
+  FlowAction,
+  FlowDocument,
+  MAX_FLOW_ACTIONS,
+  MAX_FLOW_CONTENT_LENGTH,
+} from './model';
+
+/** Stable ids of the flow-structure rules. */
+export const FlowStructureRules = {
+  VERSION: 'FLOW_VERSION',
+  START_ACTION: 'FLOW_START_ACTION',
+  DUPLICATE_IDENTIFIER: 'FLOW_DUPLICATE_IDENTIFIER',
+  INVALID_IDENTIFIER: 'FLOW_INVALID_IDENTIFIER',
+  DANGLING_TRANSITION: 'FLOW_DANGLING_TRANSITION',
+  TOO_MANY_ACTIONS: 'FLOW_TOO_MANY_ACTIONS',
+  CONTENT_TOO_LONG: 'FLOW_CONTENT_TOO_LONG',
+  /** A required error branch is missing (checked on built flows only, see `validateFlowCompleteness`). */
+  UNHANDLED_ERROR: 'FLOW_UNHANDLED_ERROR',
+  /** A non-terminal action has no way out (checked on built flows only). */
+  DEAD_END: 'FLOW_DEAD_END',
+  /** A terminal action has transitions (checked on built flows only). */
+  TERMINAL_WITH_TRANSITIONS: 'FLOW_TERMINAL_WITH_TRANSITIONS',
+} as const;
+
+export const MAX_IDENTIFIER_LENGTH = 50;
+
+/** Characters Connect refuses in an action identifier. */
+export const FORBIDDEN_IDENTIFIER_CHARACTERS: readonly string[] = ['%', ':', '(', '\\', '/', ')', '=', '$', ',', ';', '[', ']', '{', '}'];
+
+/** Identifiers Connect refuses because they collide with JavaScript object members. */
+export const RESERVED_IDENTIFIERS: readonly string[] = ['__proto__', 'constructor', 'toString', 'valueOf'];
+
+/** Actions that end the flow: they take no transitions and are exported with `"Transitions": {}`. */
+export const TERMINAL_ACTION_TYPES: readonly string[] = [ActionTypes.DISCONNECT, ActionTypes.END_FLOW];
+
+/** What is wrong with an identifier, or undefined when Connect accepts it. */
+export function identifierProblem(identifier: string): string | undefined {
+  if (identifier.length === 0) return 'is empty; identifiers are 1 to 50 characters';
+  if (identifier.length > MAX_IDENTIFIER_LENGTH) {
+    return `is ${identifier.length} characters long; at most ${MAX_IDENTIFIER_LENGTH} are accepted`;
+  }
+  const forbidden = FORBIDDEN_IDENTIFIER_CHARACTERS.filter((c) => identifier.includes(c));
+  if (forbidden.length > 0) {
+    return `contains ${forbidden.map((c) => `"${c}"`).join(', ')}; none of ${FORBIDDEN_IDENTIFIER_CHARACTERS.join(' ')} is accepted`;
+  }
+  if (RESERVED_IDENTIFIERS.includes(identifier)) {
+    return `is reserved; ${RESERVED_IDENTIFIERS.join(', ')} are not accepted`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks what Connect itself checks when it saves a flow: version, start action, identifiers, that every
+ * transition lands on an action of the flow, and the size limits. It does not require error branches:
+ * flows exported from the console may omit them and Connect still accepts them.
+ */
+export function validateFlowStructure(flow: FlowDocument): Finding[] {
+  const findings: Finding[] = [];
+  const error = (ruleId: string, message: string, actionId?: string): void => {
+    findings.push(actionId === undefined ? { ruleId, severity: Severity.ERROR, message } : { ruleId, severity: Severity.ERROR, message, actionId });
+  };
+
+  if (flow.Version !== FLOW_LANGUAGE_VERSION) {
+    error(FlowStructureRules.VERSION, `Version is ${JSON.stringify(flow.Version)}; only "${FLOW_LANGUAGE_VERSION}" is accepted.`);
+  }
+
+  const ids = new Set<string>();
+  const reported = new Set<string>();
+  for (const action of flow.Actions) {
+    const id = action.Identifier;
+    if (ids.has(id)) {
+      if (!reported.has(id)) {
+        error(FlowStructureRules.DUPLICATE_IDENTIFIER, `Identifier "${id}" is used by more than one action; each action needs its own identifier.`, id);
+        reported.add(id);
+      }
+    } else {
+      ids.add(id);
+    }
+    const problem = identifierProblem(id);
+    if (problem) error(FlowStructureRules.INVALID_IDENTIFIER, `Identifier "${id}" ${problem}.`, id);
+  }
+
+  if (flow.Actions.length === 0) {
+    error(FlowStructureRules.START_ACTION, 'The flow has no actions; StartAction must name one of them.');
+  } else if (!ids.has(flow.StartAction)) {
+    error(
+      FlowStructureRules.START_ACTION,
+      `StartAction "${flow.StartAction}" is not an action of this flow; it must be one of the ${ids.size} action identifiers.`,
+    );
+  }
+
+  for (const action of flow.Actions) {
+    for (const { target, via } of transitionTargets(action)) {
+      if (!ids.has(target)) {
+        error(
+          FlowStructureRules.DANGLING_TRANSITION,
+          `${action.Type} "${action.Identifier}" ${via} goes to "${target}", which is not an action of this flow; every NextAction must name an action of the same flow.`,
+          action.Identifier,
+        );
+      }
+    }
+  }
+
+  if (flow.Actions.length > MAX_FLOW_ACTIONS) {
+    error(
+      FlowStructureRules.TOO_MANY_ACTIONS,
+      `The flow has ${flow.Actions.length} actions; Connect accepts at most ${MAX_FLOW_ACTIONS}. Split it with TransferToFlow or flow modules.`,
+    );
+  }
+
+  const length = contentLength(flow);
+  if (length === undefined) {
+    error(FlowStructureRules.CONTENT_TOO_LONG, 'The flow content nests too deeply to be serialized; Connect accepts flat JSON content.');
+  } else if (length > MAX_FLOW_CONTENT_LENGTH) {
+    error(
+      FlowStructureRules.CONTENT_TOO_LONG,
+      `The flow content is ${length} characters long; Connect accepts at most ${MAX_FLOW_CONTENT_LENGTH}. Shorten prompts or remove designer metadata.`,
+    );
+  }
+  return findings;
+}
+
+/**
+ * The error branches an action must handle for Connect to save it, per action type. Unknown action types
+ * return none: this library only vouches for the actions it models.
+ */
+export function requiredErrorTypes(action: FlowAction): string[] {
+  switch (action.Type) {
+    case ActionTypes.TRANSFER_TO_PHONE_NUMBER:
+      return continuesAfterTransfer(action)
+        ? ['CallFailed', 'ConnectionTimeLimitExceeded', 'NoMatchingError']
+        : ['NoMatchingError'];
+    case ActionTypes.COMPARE:
+      return ['NoMatchingCondition'];
+    case ActionTypes.TRANSFER_TO_QUEUE:
+      return ['QueueAtCapacity', 'NoMatchingError'];
+    case ActionTypes.CHECK_CALL_PROGRESS:
+    case ActionTypes.SET_CONTACT_ATTRIBUTES:
+    case ActionTypes.MESSAGE_PARTICIPANT:
+    case ActionTypes.SET_WORKING_QUEUE:
+    case ActionTypes.TRANSFER_TO_FLOW:
+      return ['NoMatchingError'];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Whether the flow goes on after a transfer to a phone number. The flow-language reference says an absent
+ * `ContinueFlowExecution` behaves as "True", so only an explicit "False" (any case) stops the flow. A value
+ * that is not a string (it must be static, so this is a mistake elsewhere) counts as "False".
+ */
+export function continuesAfterTransfer(action: FlowAction): boolean {
+  const value = action.Parameters.ContinueFlowExecution;
+  if (value === undefined) return true;
+  return typeof value === 'string' && value.toLowerCase() === 'true';
+}
+
+/**
+ * Actions after which the contact goes on along `NextAction` when they succeed. Without a NextAction
+ * Connect has nowhere to send the contact, so a built flow must set one.
+ */
+function needsNextAction(action: FlowAction): boolean {
+  switch (action.Type) {
+    case ActionTypes.CALL_PHONE_NUMBER:
+    case ActionTypes.COMPARE:
+    case ActionTypes.SET_CONTACT_ATTRIBUTES:
+    case ActionTypes.MESSAGE_PARTICIPANT:
+    case ActionTypes.SET_WORKING_QUEUE:
+      return true;
+    case ActionTypes.TRANSFER_TO_PHONE_NUMBER:
+      return continuesAfterTransfer(action);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The stricter checks for flows this library writes: every required error branch is handled, every
+ * non-terminal action has a way out, terminal actions have none. Not applied to flows read from exports,
+ * which Connect accepted without them.
+ */
+export function validateFlowCompleteness(flow: FlowDocument): Finding[] {
+  const findings: Finding[] = [];
+  for (const action of flow.Actions) {
+    const id = action.Identifier;
+    const transitions = action.Transitions;
+    const errors = transitions.Errors ?? [];
+    const conditions = transitions.Conditions ?? [];
+    if (TERMINAL_ACTION_TYPES.includes(action.Type)) {
+      if (transitions.NextAction !== undefined || errors.length > 0 || conditions.length > 0) {
+        findings.push({
+          ruleId: FlowStructureRules.TERMINAL_WITH_TRANSITIONS,
+          severity: Severity.ERROR,
+          message: `${action.Type} "${id}" ends the flow and takes no transitions; remove its next, error and condition branches.`,
+          actionId: id,
+        });
+      }
+      continue;
+    }
+    const handled = new Set(errors.map((e) => e.ErrorType));
+    const missing = requiredErrorTypes(action).filter((t) => !handled.has(t));
+    if (missing.length > 0) {
+      findings.push({
+        ruleId: FlowStructureRules.UNHANDLED_ERROR,
+        severity: Severity.ERROR,
+        message: `${action.Type} "${id}" does not handle ${missing.join(', ')}; it must have a branch for each of ${requiredErrorTypes(action).join(', ')}.`,
+        actionId: id,
+      });
+    }
+    if (needsNextAction(action) && transitions.NextAction === undefined) {
+      findings.push({
+        ruleId: FlowStructureRules.DEAD_END,
+        severity: Severity.ERROR,
+        message: `${action.Type} "${id}" has no next action; give it one so the contact has somewhere to go when it succeeds.`,
+        actionId: id,
+      });
+    } else if (transitions.NextAction === undefined && errors.length === 0 && conditions.length === 0) {
+      findings.push({
+        ruleId: FlowStructureRules.DEAD_END,
+        severity: Severity.ERROR,
+        message: `${action.Type} "${id}" has no way out: no next action, error or condition branch. Add one, or end the flow with ${ActionTypes.DISCONNECT} or ${ActionTypes.END_FLOW}.`,
+        actionId: id,
+      });
+    }
+  }
+  return findings;
+}
+
+/** Every place an action can send the contact, with words saying which branch it is. */
+export function transitionTargets(action: FlowAction): { readonly target: string; readonly via: string }[] {
+  const out: { target: string; via: string }[] = [];
+  const t = action.Transitions;
+  if (t.NextAction !== undefined) out.push({ target: t.NextAction, via: 'NextAction' });
+  for (const c of t.Conditions ?? []) {
+    out.push({ target: c.NextAction, via: `condition ${c.Condition.Operator} ${JSON.stringify(c.Condition.Operands)}` });
+  }
+  for (const e of t.Errors ?? []) out.push({ target: e.NextAction, via: `error ${e.ErrorType}` });
+  return out;
+}
+
+/** `Content` length as Connect counts it, or undefined when the value cannot be serialized at all. */
+function contentLength(flow: FlowDocument): number | undefined {
+  try {
+    return JSON.stringify(flow).length;
+  } catch {
+    return undefined;
+  }
+}
