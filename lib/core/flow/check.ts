@@ -43,6 +43,11 @@ export interface FlowCheckOptions {
   readonly type: ContactFlowType;
   /** The instance's claimed numbers; when undefined, claim checks are left to deploy time. */
   readonly inventory?: Inventory;
+  /**
+   * Tells values known only at deploy time (e.g. CDK tokens inside flow content); those are not judged here.
+   * @default - every value is literal
+   */
+  readonly isDeployTimeValue?: (value: string) => boolean;
 }
 
 /** A caller ID found in a flow. */
@@ -88,7 +93,7 @@ function checkCallPhoneNumber(action: FlowAction, options: FlowCheckOptions): Fi
       'so its caller ID would never be used. Move it to an outbound whisper flow', action.Identifier));
   }
   const number = callerIdNumberOf(action);
-  if (number !== undefined) {
+  if (number !== undefined && !options.isDeployTimeValue?.(number)) {
     findings.push(...withAction(judgeCallerIdValue({
       number, context: CallerIdContext.OUTBOUND_WHISPER, inventory: options.inventory, property: 'CallerId.Number',
     }), action.Identifier));
@@ -108,13 +113,13 @@ function checkTransfer(action: FlowAction, options: FlowCheckOptions): Finding[]
     findings.push(finding(CallerIdRules.UNSET,
       'Transfer to phone number sets no CallerId.Number: the called party sees an anonymous call or carriers drop it. ' +
       'Set CallerId.Number to a claimed number', action.Identifier));
-  } else {
+  } else if (!options.isDeployTimeValue?.(number)) {
     findings.push(...withAction(judgeCallerIdValue({
       number, context: CallerIdContext.TRANSFER, inventory: options.inventory, property: 'CallerId.Number',
     }), action.Identifier));
   }
   const destination = action.Parameters.ThirdPartyPhoneNumber;
-  if (typeof destination === 'string' && callerIdValueForm(destination) === 'static') {
+  if (typeof destination === 'string' && callerIdValueForm(destination) === 'static' && !options.isDeployTimeValue?.(destination)) {
     findings.push(...withAction(judgeStaticDestination(destination, 'ThirdPartyPhoneNumber'), action.Identifier));
   }
   return findings;
