@@ -1,0 +1,48 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+// The import rules of ARCHITECTURE.md, checked on the sources: each layer may import only what is listed.
+const LIB = path.join(__dirname, '..', 'lib');
+
+const RULES: Record<string, { layers: string[]; packages: RegExp }> = {
+  core: { layers: ['core'], packages: /^libphonenumber-js(\/|$)/ },
+  lookup: { layers: ['core', 'lookup'], packages: /^@aws-sdk\/client-connect$/ },
+  handler: { layers: ['core', 'lookup', 'handler'], packages: /^@aws-sdk\/client-connect$/ },
+  cli: { layers: ['core', 'lookup', 'cli'], packages: /^@aws-sdk\/client-connect$/ },
+  constructs: { layers: ['core', 'constructs'], packages: /^(aws-cdk-lib(\/|$)|constructs$)/ },
+};
+const NODE_BUILTINS = /^(fs|path|os|crypto|util|http|https|url|timers\/promises|perf_hooks|child_process|events)$/;
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []);
+}
+
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|require\('([^']+)'\)/g)].map((m) => m[1] ?? m[2]);
+}
+
+describe('layering', () => {
+  for (const [layer, rule] of Object.entries(RULES)) {
+    test(`${layer} imports only ${rule.layers.join(', ')} and its own packages`, () => {
+      const violations: string[] = [];
+      for (const file of sources(path.join(LIB, layer))) {
+        for (const spec of importsOf(file)) {
+          if (spec.startsWith('.')) {
+            const target = path.relative(LIB, path.resolve(path.dirname(file), spec)).split(path.sep)[0];
+            if (!rule.layers.includes(target)) violations.push(`${path.relative(LIB, file)} imports ${spec}`);
+          } else if (!NODE_BUILTINS.test(spec) && !rule.packages.test(spec)) {
+            violations.push(`${path.relative(LIB, file)} imports package ${spec}`);
+          }
+        }
+      }
+      expect(violations).toEqual([]);
+    });
+  }
+
+  test('lib/index.ts only re-exports', () => {
+    const lines = fs.readFileSync(path.join(LIB, 'index.ts'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('//'));
+    expect(lines.filter((l) => !/^export (\*|\{[^}]+\}) from '\.\/[\w/-]+';$/.test(l))).toEqual([]);
+  });
+});
