@@ -1,6 +1,5 @@
 import { CHECK_USAGE, runCheck } from './check';
 import { CliIo, ExitCode, UsageError } from './io';
-import { LOOKUP_USAGE, runLookup } from './lookup';
 
 const USAGE = `Usage: connect-caller-id <command> [options]
 
@@ -19,9 +18,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
       case 'check':
         if (help) return printed(io, CHECK_USAGE);
         return runCheck(args, io);
-      case 'lookup':
+      case 'lookup': {
+        // Loaded only for lookup: the AWS SDK would otherwise add its start-up time to every `check` in a pre-commit hook.
+        const { LOOKUP_USAGE, runLookup } = await import('./lookup');
         if (help) return printed(io, LOOKUP_USAGE);
         return await runLookup(args, io);
+      }
       case undefined: case '--help': case '-h': case 'help':
         io.err(USAGE);
         return command === undefined ? ExitCode.USAGE : ExitCode.OK;
@@ -30,7 +32,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`connect-caller-id: ${e.message}\n\n${command === 'check' ? CHECK_USAGE : command === 'lookup' ? LOOKUP_USAGE : USAGE}`);
+      const usage = command === 'check' ? CHECK_USAGE : command === 'lookup' ? (await import('./lookup')).LOOKUP_USAGE : USAGE;
+      io.err(`connect-caller-id: ${e.message}\n\n${usage}`);
       return ExitCode.USAGE;
     }
     throw e;
