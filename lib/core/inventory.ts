@@ -1,3 +1,4 @@
+import { parseE164 } from './e164';
 import { CallerIdInputError } from './errors';
 
 /** The number types Amazon Connect claims (`AWS::Connect::PhoneNumber` `Type`, `ListPhoneNumbersV2` `PhoneNumberType`). */
@@ -133,6 +134,21 @@ export class Inventory {
     return this.byNumber.size;
   }
 
+  /** The countries of the claimed numbers, most common first; computed once. */
+  get countries(): string[] {
+    if (!this._countries) {
+      const counts = new Map<string, number>();
+      for (const n of this.byNumber.values()) {
+        const country = n.countryCode ?? countryOfNumber(n.number);
+        if (country) counts.set(country, (counts.get(country) ?? 0) + 1);
+      }
+      this._countries = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+    }
+    return this._countries;
+  }
+
+  private _countries?: string[];
+
   get(e164: string): ClaimedNumber | undefined {
     return this.byNumber.get(e164);
   }
@@ -146,6 +162,11 @@ export class Inventory {
     scored.sort((a, b) => b.score - a.score || a.number.localeCompare(b.number));
     return scored.slice(0, count).map((s) => s.number);
   }
+}
+
+function countryOfNumber(number: string): string | undefined {
+  const parsed = parseE164(number);
+  return parsed.ok ? parsed.country : undefined;
 }
 
 function similarity(a: string, b: string): number {
