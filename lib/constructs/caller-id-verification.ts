@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Provider } from 'aws-cdk-lib/custom-resources';
@@ -14,6 +14,8 @@ import { handlerAssetPath } from './handler-asset';
 export const NUMBERS_PER_RESOURCE = 25;
 
 const RESOURCE_TYPE = 'Custom::ConnectCallerIdCheck';
+
+const checksByStack = new WeakMap<Stack, Map<string, CallerIdVerification>>();
 
 interface Chunk {
   readonly resource: CustomResource;
@@ -35,8 +37,14 @@ interface Slot {
 export class CallerIdVerification extends Construct {
   /** The check of `stack` against `targetArn`, created on first use. */
   public static forTarget(stack: Stack, targetArn: string): CallerIdVerification {
-    const id = `ConnectCallerIdCheck${hash(stack.resolve(targetArn))}`;
-    return (stack.node.tryFindChild(id) as CallerIdVerification | undefined) ?? new CallerIdVerification(stack, id, targetArn);
+    let byTarget = checksByStack.get(stack);
+    if (!byTarget) checksByStack.set(stack, byTarget = new Map());
+    let check = byTarget.get(targetArn);
+    if (!check) {
+      check = new CallerIdVerification(stack, `ConnectCallerIdCheck${hash(stack.resolve(targetArn))}`, targetArn);
+      byTarget.set(targetArn, check);
+    }
+    return check;
   }
 
   private readonly slots = new Map<string, Slot>();
@@ -52,7 +60,7 @@ export class CallerIdVerification extends Construct {
    */
   public use(user: IConstruct, number: string): string {
     // Tokens are keyed by what they resolve to, so two references to one parameter share a slot.
-    const key = JSON.stringify(Stack.of(this).resolve(number));
+    const key = Token.isUnresolved(number) ? JSON.stringify(Stack.of(this).resolve(number)) : number;
     let slot = this.slots.get(key);
     if (!slot) {
       slot = this.allocate(number);
@@ -86,6 +94,9 @@ export class CallerIdVerification extends Construct {
         PhysicalId: `connect-caller-id-check-${hash(stack.resolve(this.targetArn))}-${index}`,
       },
     });
+    // Each check lists the whole instance; one at a time keeps a large stack's checks within Connect's API quota.
+    const previous = this.chunks[this.chunks.length - 1];
+    if (previous) resource.node.addDependency(previous.resource);
     const chunk = { resource, numbers, users };
     this.chunks.push(chunk);
     return chunk;

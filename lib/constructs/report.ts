@@ -10,6 +10,8 @@ export const WARNING_ID_PREFIX = 'connect-caller-id:';
  * warnings carry a stable id so they can be acknowledged one by one.
  */
 export function reportFindings(scope: IConstruct, findings: readonly Finding[]): void {
+  // Annotations.of is not free, and almost every construct has nothing to report.
+  if (findings.length === 0) return;
   const annotations = Annotations.of(scope);
   for (const f of findings) {
     if (f.severity === Severity.ERROR) {

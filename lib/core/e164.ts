@@ -43,8 +43,24 @@ export function isKnownCountry(code: string): boolean {
  */
 export function parseE164(value: string, hintCountries: readonly string[] = []): NumberParseResult {
   if (!E164_SHAPE.test(value)) {
+    // Hints only matter for values not in E.164, which are rare and not worth caching.
     return { ok: false, problem: 'not-e164', reason: describeShape(value), suggestion: suggest(value, hintCountries) };
   }
+  let result = cache.get(value);
+  if (!result) {
+    // A contact centre uses the same few numbers in many places; libphonenumber-js's full metadata makes each
+    // parse cost tens of microseconds, so results are kept (bounded, oldest dropped first).
+    result = parseShapedE164(value);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(value, result);
+  }
+  return result;
+}
+
+const CACHE_LIMIT = 20_000;
+const cache = new Map<string, NumberParseResult>();
+
+function parseShapedE164(value: string): NumberParseResult {
   const parsed = parsePhoneNumberFromString(value);
   if (!parsed) {
     return { ok: false, problem: 'invalid', reason: 'it is not a phone number of any country' };
