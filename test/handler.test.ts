@@ -151,9 +151,10 @@ describe('Create and Update', () => {
   test('a caller ID that is not E.164 fails naming it and its construct, before any call', async () => {
     const before = endpoint.calls;
     const error = await failure(handler(event('Create', props(['+81 3-6800-1234', CLAIMED[0].PhoneNumber!, 'Tokyo'], ['App/Queue', 'App/Flow', 'App/Transfer']))));
-    expect(error.message).toContain('2 caller IDs are not E.164 numbers');
-    expect(error.message).toContain('"+81 3-6800-1234" (did you mean +81368001234?), used by App/Queue');
-    expect(error.message).toContain('"Tokyo", used by App/Transfer');
+    expect(error.message).toContain('2 caller IDs are not valid E.164 numbers');
+    expect(error.message).toMatch(/^\[CALLER_ID_NOT_E164\] /);
+    expect(error.message).toContain('"+81 3-6800-1234": it contains characters other than + and digits (did you mean +81368001234?), used by App/Queue');
+    expect(error.message).toContain('"Tokyo": it contains no digits, used by App/Transfer');
     expect(error.message).not.toContain('App/Flow');
     expect(endpoint.calls).toBe(before);
   });
@@ -202,13 +203,13 @@ describe('malformed events', () => {
   test.each([
     ['no properties', undefined, /ResourceProperties must be an object/],
     ['properties that are a string', 'x', /ResourceProperties must be an object .*got "x"/],
-    ['a missing TargetArn', { ...props(['+815000000000']), TargetArn: undefined }, /TargetArn: expected the ARN of a Connect instance .*got nothing/],
-    ['a TargetArn that is a queue', { ...props(['+815000000000']), TargetArn: `${INSTANCE_ARN}/queue/q` }, /TargetArn: .*did you mean the instance/],
-    ['Numbers that is a string', { ...props([]), Numbers: '+815000000000' }, /Numbers must be a list of E.164 numbers as strings.*got "\+815000000000"/],
+    ['a missing TargetArn', { ...props(['+815010000000']), TargetArn: undefined }, /TargetArn: expected the ARN of a Connect instance .*got nothing/],
+    ['a TargetArn that is a queue', { ...props(['+815010000000']), TargetArn: `${INSTANCE_ARN}/queue/q` }, /TargetArn: .*did you mean the instance/],
+    ['Numbers that is a string', { ...props([]), Numbers: '+815010000000' }, /Numbers must be a list of E.164 numbers as strings.*got "\+815010000000"/],
     ['Numbers with a number in it', { ...props([]), Numbers: [815000000000], UsedBy: ['a'] }, /Numbers must be a list/],
-    ['UsedBy missing', { ...props(['+815000000000']), UsedBy: undefined }, /UsedBy must be a list of construct paths/],
-    ['UsedBy of the wrong length', { ...props(['+815000000000', '+815000000001']), UsedBy: ['a'] }, /UsedBy must have one entry per number: 2 number\(s\) but 1 UsedBy entry/],
-    ['an empty PhysicalId', { ...props(['+815000000000']), PhysicalId: '' }, /PhysicalId must be a non-empty string, got ""/],
+    ['UsedBy missing', { ...props(['+815010000000']), UsedBy: undefined }, /UsedBy must be a list of construct paths/],
+    ['UsedBy of the wrong length', { ...props(['+815010000000', '+815010000001']), UsedBy: ['a'] }, /UsedBy must have one entry per number: 2 number\(s\) but 1 UsedBy entry/],
+    ['an empty PhysicalId', { ...props(['+815010000000']), PhysicalId: '' }, /PhysicalId must be a non-empty string, got ""/],
     ['everything wrong', {}, /TargetArn[\s\S]*Numbers[\s\S]*UsedBy[\s\S]*PhysicalId/],
   ])('%s fails with a readable message', async (_what, properties, message) => {
     const error = await failure(handler(event('Create', properties)));
@@ -226,7 +227,7 @@ describe('malformed events', () => {
     let seed = 20261101;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const pick = <T>(values: T[]) => values[Math.floor(random() * values.length)];
-    const values: unknown[] = [undefined, null, '', 'x', 0, 42, true, {}, [], [1], ['+815000000000'], [null], { a: 1 }, INSTANCE_ARN, 'caller-id-check'];
+    const values: unknown[] = [undefined, null, '', 'x', 0, 42, true, {}, [], [1], ['+815010000000'], [null], { a: 1 }, INSTANCE_ARN, 'caller-id-check'];
     const before = endpoint.calls;
     for (let i = 0; i < 300; i++) {
       const properties = pick<unknown>([

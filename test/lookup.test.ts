@@ -52,7 +52,7 @@ describe('listClaimedNumbers', () => {
       expect(result.numbers).toHaveLength(2500);
       expect(result.numbers.map((n) => n.number)).toEqual(entries.map((e) => e.PhoneNumber));
       expect(result.numbers[0]).toEqual({
-        number: '+815000000000',
+        number: '+815010000000',
         type: PhoneNumberType.DID,
         countryCode: 'JP',
         arn: 'arn:aws:connect:ap-northeast-1:123456789012:phone-number/5e1f0000-0000-4000-8000-000000000000',
@@ -216,17 +216,17 @@ describe('listClaimedNumbers', () => {
     const oldFormArn = `${INSTANCE_ARN}/phone-number/aaaaaaaa-0000-4000-8000-000000000001`;
     const entries = [
       { PhoneNumberType: 'DID', PhoneNumberArn: 'arn:aws:connect:ap-northeast-1:123456789012:phone-number/x' },
-      { PhoneNumber: '+815000000009', PhoneNumberType: 'TOLL_FREE', PhoneNumberArn: oldFormArn, PhoneNumberCountryCode: 'JP' },
-      { PhoneNumber: '+815000000001', PhoneNumberType: 'DID', PhoneNumberArn: 'not-an-arn' },
-      { PhoneNumber: '+815000000001', PhoneNumberType: 'DID' },
-      { PhoneNumber: '+815000000002' },
+      { PhoneNumber: '+815010000009', PhoneNumberType: 'TOLL_FREE', PhoneNumberArn: oldFormArn, PhoneNumberCountryCode: 'JP' },
+      { PhoneNumber: '+815010000001', PhoneNumberType: 'DID', PhoneNumberArn: 'not-an-arn' },
+      { PhoneNumber: '+815010000001', PhoneNumberType: 'DID' },
+      { PhoneNumber: '+815010000002' },
     ];
     await withEndpoint({ numbers: { [INSTANCE_ARN]: entries } }, async (_endpoint, client) => {
       const { numbers } = await listClaimedNumbers({ targetArn: INSTANCE_ARN, client });
       expect(numbers).toEqual([
-        { number: '+815000000001', type: 'DID' },
+        { number: '+815010000001', type: 'DID' },
         {
-          number: '+815000000009',
+          number: '+815010000009',
           type: 'TOLL_FREE',
           countryCode: 'JP',
           arn: 'arn:aws:connect:ap-northeast-1:123456789012:phone-number/aaaaaaaa-0000-4000-8000-000000000001',

@@ -10,7 +10,9 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import { performance } from 'perf_hooks';
 import { setTimeout as sleep } from 'timers/promises';
+import { parseE164 } from '../core/e164';
 import { ClaimedNumber } from '../core/inventory';
+import { CallerIdRules } from '../core/rules';
 import { createConnectClient } from '../lookup/connect-client';
 import { listClaimedNumbers } from '../lookup/list-claimed-numbers';
 import { LookupError } from '../lookup/lookup-error';
@@ -80,8 +82,6 @@ const MAX_MESSAGE_BYTES = 3000;
 
 /** Time kept back from the Lambda deadline to report a failure instead of timing out. */
 const DEADLINE_MARGIN_MS = 15_000;
-
-const E164 = /^\+[1-9]\d{1,14}$/;
 
 export const defaultOptions: CallerIdCheckOptions = {
   missingNumberRetryDelaysMs: [3000, 7000, 10000],
@@ -201,8 +201,8 @@ function unclaimedError(
   const lines = [...users].map(([n, paths]) => `  - ${n}, used by ${paths.length > 0 ? paths.join(', ') : 'an unnamed construct'}`);
   const head =
     users.size === 1
-      ? `Caller ID ${[...users.keys()][0]} is not claimed by ${props.TargetArn}:`
-      : `${users.size} caller ID numbers used in this stack are not claimed by ${props.TargetArn}:`;
+      ? `[${CallerIdRules.NOT_CLAIMED.id}] Caller ID ${[...users.keys()][0]} is not claimed by ${props.TargetArn}:`
+      : `[${CallerIdRules.NOT_CLAIMED.id}] ${users.size} caller ID numbers used in this stack are not claimed by ${props.TargetArn}:`;
   const tail =
     `Connect listed ${listed} claimed number(s) for the target; it was listed ${listings} time(s) over ${seconds} s, since a number ` +
     'claimed moments ago can take a while to appear. Calls with an unclaimed caller ID are disconnected. Claim each number in ' +
@@ -267,17 +267,18 @@ function readProperties(value: unknown): CallerIdCheckProperties {
     throw new OperatorError(fitLines("The caller ID check's properties are not valid:", problems.map((p) => `  - ${p}`), `Expected ${expected}.`));
   }
 
+  // The same E.164 rule as synth time, so a value resolved only now is judged exactly as a literal would be.
   const notE164: string[] = [];
   numbers!.forEach((n, i) => {
-    if (E164.test(n)) return;
-    const compact = n.replace(/[\s().-]/g, '');
-    const hint = E164.test(compact) ? ` (did you mean ${compact}?)` : '';
-    notE164.push(`  - ${JSON.stringify(n)}${hint}, used by ${usedBy![i] || 'an unnamed construct'}`);
+    const parsed = parseE164(n);
+    if (parsed.ok) return;
+    const hint = parsed.suggestion ? ` (did you mean ${parsed.suggestion}?)` : '';
+    notE164.push(`  - ${JSON.stringify(n)}: ${parsed.reason}${hint}, used by ${usedBy![i] || 'an unnamed construct'}`);
   });
   if (notE164.length > 0) {
     throw new OperatorError(
       fitLines(
-        `${notE164.length === 1 ? 'A caller ID is' : `${notE164.length} caller IDs are`} not E.164 numbers:`,
+        `[${CallerIdRules.NOT_E164.id}] ${notE164.length === 1 ? 'A caller ID is' : `${notE164.length} caller IDs are`} not valid E.164 numbers:`,
         notE164,
         'A caller ID must be + followed by the country code and number, digits only, such as +81368001234. Connect silently ' +
           "replaces a non-E.164 caller ID with the queue's number, or fails the call when the queue has none.",

@@ -229,7 +229,7 @@ export interface GenerateNumbersOptions {
 }
 
 /**
- * `count` Japanese 050 DIDs, `+815000000000`, `+815000000001`, ..., each with a stable uuid-like id and the
+ * `count` Japanese 050 DIDs, `+815010000000`, `+815010000001`, ..., each with a stable uuid-like id and the
  * `phone-number/<id>` ARN in the target's region and account. The same arguments always give the same numbers.
  */
 export function generateNumbers(count: number, options: GenerateNumbersOptions): PhoneNumberSummary[] {
@@ -243,7 +243,7 @@ export function generateNumbers(count: number, options: GenerateNumbersOptions):
     entries.push({
       PhoneNumberId: id,
       PhoneNumberArn: `arn:${partition}:connect:${region}:${account}:phone-number/${id}`,
-      PhoneNumber: `+8150${String(i).padStart(8, '0')}`,
+      PhoneNumber: `+8150${10_000_000 + i}`,
       PhoneNumberCountryCode: 'JP',
       PhoneNumberType: options.type ?? 'DID',
       TargetArn: options.targetArn,
