@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
  * An example contact centre: an outbound queue with a caller ID name and number, an outbound whisper flow with
- * a dynamic caller ID, and two transfers (static caller ID; dynamic caller ID with a fallback). Its inventory
- * is the example instance's, committed in cdk.context.json, so `npx cdk synth` runs offline.
+ * a dynamic caller ID, two transfers (static caller ID; dynamic caller ID with a fallback), and an outbound
+ * campaign with answering machine detection and a call-progress flow. Its inventory is the example instance's,
+ * committed in cdk.context.json, so `npx cdk synth` runs offline.
  */
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
-  CallerId, ClaimedNumbers, OutboundQueue, OutboundWhisperFlow, TransferDestination, TransferFlowType, TransferToPhoneNumberFlow,
+  CallerId, CallProgressFlow, CallProgressStep, ClaimedNumbers, DiallingMode, OutboundCampaign, OutboundQueue, OutboundWhisperFlow,
+  TransferDestination, TransferFlowType, TransferToPhoneNumberFlow,
 } from '../lib';
 
 export const EXAMPLE_INSTANCE_ARN = 'arn:aws:connect:ap-northeast-1:123456789012:instance/7c4e1f0a-5d2b-4c8e-9a61-3f2d8b7e6a10';
@@ -28,7 +30,7 @@ export class ExampleContactCentreStack extends Stack {
       prompt: 'This call may be recorded.',
     });
 
-    new OutboundQueue(this, 'SalesQueue', {
+    const salesQueue = new OutboundQueue(this, 'SalesQueue', {
       claimedNumbers: numbers,
       name: 'Sales outbound',
       hoursOfOperationArn: HOURS_ARN,
@@ -52,6 +54,31 @@ export class ExampleContactCentreStack extends Stack {
       callerId: CallerId.fromAttribute('transferCallerId'),
       fallbackCallerId: CallerId.fromNumber('+81368001235'),
       continueFlowExecution: true,
+    });
+
+    // A renewal campaign: people who answer go to the sales agents; a voicemail greeting gets a message once
+    // its beep has sounded (awaitPrompt), so the recording holds the whole message.
+    const renewalCalls = new CallProgressFlow(this, 'RenewalCallProgress', {
+      claimedNumbers: numbers,
+      name: 'Renewal campaign - call progress',
+      callAnswered: CallProgressStep.transferToQueue(salesQueue, {
+        whenAtCapacity: CallProgressStep.playMessageAndDisconnect('All our agents are busy. We will call you again.'),
+      }),
+      voicemailBeep: CallProgressStep.setAttributes({ renewalOutcome: 'voicemail' },
+        CallProgressStep.playMessageAndDisconnect('This is Example Corp about your renewal. Please call us back on 03-6800-1234.')),
+      voicemailNoBeep: CallProgressStep.setAttributes({ renewalOutcome: 'voicemail-no-beep' }, CallProgressStep.disconnect()),
+      notDetected: CallProgressStep.transferToQueue(salesQueue),
+    });
+
+    new OutboundCampaign(this, 'RenewalCampaign', {
+      claimedNumbers: numbers,
+      name: 'Renewals',
+      sourceCallerId: CallerId.fromNumber('+81368001234'),
+      mode: DiallingMode.progressive({ bandwidthAllocation: 1 }),
+      queue: salesQueue,
+      contactFlow: renewalCalls,
+      answerMachineDetection: { enabled: true, awaitPrompt: true },
+      ringTimeout: Duration.seconds(30),
     });
   }
 }

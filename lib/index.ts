@@ -14,3 +14,9 @@ export * from './constructs/outbound-queue';
 export * from './constructs/outbound-whisper-flow';
 export * from './constructs/transfer-to-phone-number-flow';
 export { WARNING_ID_PREFIX } from './constructs/report';
+export {
+  CallProgressOutcome, DiallingModeKind, CampaignLimits, CampaignRules, campaignFlowFacts, checkCampaignFlow,
+} from './core/campaign-rules';
+export type { CampaignSettings, CampaignFlowFacts, VoicemailMessage } from './core/campaign-rules';
+export * from './constructs/call-progress-flow';
+export * from './constructs/outbound-campaign';

@@ -13,7 +13,8 @@ describe('cdk synth with the real CDK CLI', () => {
     expect(result.status).toBe(0);
     const template = JSON.parse(fs.readFileSync(path.join(out, 'good', 'ExampleContactCentre.template.json'), 'utf8'));
     const types = Object.values<any>(template.Resources).map((r) => r.Type);
-    expect(types.filter((t) => t === 'AWS::Connect::ContactFlow')).toHaveLength(3);
+    expect(types.filter((t) => t === 'AWS::Connect::ContactFlow')).toHaveLength(4);
+    expect(types.filter((t) => t === 'AWS::ConnectCampaignsV2::Campaign')).toHaveLength(1);
     expect(types).toContain('AWS::Connect::Queue');
     expect(types).toContain('Custom::ConnectCallerIdCheck');
   });
