@@ -1,0 +1,169 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as fc from 'fast-check';
+import { runCli } from '../lib/cli/main';
+import { parseE164 } from '../lib/core/e164';
+import { CallerIdInputError } from '../lib/core/errors';
+import { checkFlow } from '../lib/core/flow/check';
+import { ContactFlowType } from '../lib/core/flow/model';
+import { readFlowExport } from '../lib/core/flow/reader';
+import { createConnectClient } from '../lib/lookup/connect-client';
+import { createHandler } from '../lib/handler';
+import { useTestAwsEnvironment, INSTANCE_ARN } from './support/aws-env';
+import { ConnectEndpoint, generateNumbers, startConnectEndpoint } from './support/connect-endpoint';
+import { exampleInventory, FLOW_FIXTURES, INVENTORY_FILE } from './support/fixtures';
+
+// Property-based tests: the guard must answer every input with a result or its own clear error, never a crash.
+const E164 = /^\+[1-9]\d{1,14}$/;
+
+describe('parseE164', () => {
+  const phoneLike = fc.stringMatching(/^\+?[0-9 ()+-]{0,22}$/);
+
+  test('never throws, and accepts only strict E.164 that it returns unchanged', () => {
+    fc.assert(fc.property(fc.oneof(fc.string(), phoneLike, fc.string({ unit: 'binary' })), (value) => {
+      const result = parseE164(value, ['JP', 'GB', 'US']);
+      if (result.ok) {
+        expect(value).toMatch(E164);
+        expect(result.number).toBe(value);
+      } else {
+        expect(result.reason.length).toBeGreaterThan(0);
+        if (result.suggestion !== undefined) {
+          expect(result.suggestion).toMatch(E164);
+          expect(parseE164(result.suggestion).ok).toBe(true);
+        }
+      }
+    }), { numRuns: 3000 });
+  });
+});
+
+describe('flow reader and checker on damaged console exports', () => {
+  const fixtures = fs.readdirSync(FLOW_FIXTURES).map((f) => fs.readFileSync(path.join(FLOW_FIXTURES, f), 'utf8'));
+  const inventory = exampleInventory();
+
+  const damaged = fc.tuple(fc.constantFrom(...fixtures), fc.nat(), fc.array(fc.tuple(fc.nat(), fc.string({ maxLength: 3 })), { maxLength: 4 }), fc.boolean())
+    .map(([text, cut, edits, truncate]) => {
+      let out = truncate ? text.slice(0, cut % (text.length + 1)) : text;
+      for (const [at, insert] of edits) {
+        const i = out.length === 0 ? 0 : at % out.length;
+        out = out.slice(0, i) + insert + out.slice(i + 1);
+      }
+      return out;
+    });
+
+  test('read either succeeds or throws CallerIdInputError naming the source; checking what was read never throws', () => {
+    fc.assert(fc.property(damaged, (text) => {
+      let read;
+      try {
+        read = readFlowExport(text, 'damaged.json');
+      } catch (e) {
+        expect(e).toBeInstanceOf(CallerIdInputError);
+        expect((e as Error).message.startsWith('damaged.json')).toBe(true);
+        return;
+      }
+      for (const type of [read.type ?? ContactFlowType.CONTACT_FLOW, ContactFlowType.OUTBOUND_WHISPER]) {
+        for (const f of checkFlow(read.flow, { type, inventory })) expect(f.ruleId).toMatch(/^[A-Z0-9_]+$/);
+      }
+    }), { numRuns: 2000 });
+  });
+
+  test('arbitrary JSON values are refused cleanly', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => {
+      try {
+        readFlowExport(JSON.stringify(value), 'value.json');
+      } catch (e) {
+        expect(e).toBeInstanceOf(CallerIdInputError);
+      }
+    }), { numRuns: 1000 });
+  });
+
+  test('the check command exits 2 with a message on unreadable input, never throwing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prop-cli-'));
+    await fc.assert(fc.asyncProperty(damaged, async (text) => {
+      const file = path.join(dir, 'flow.json');
+      fs.writeFileSync(file, text);
+      const err: string[] = [];
+      const code = await runCli(['check', '--numbers', INVENTORY_FILE, '--type', 'CONTACT_FLOW', file], { out: () => undefined, err: (l) => err.push(l) });
+      let readable = true;
+      try {
+        readFlowExport(text, file);
+      } catch {
+        readable = false;
+      }
+      if (readable) {
+        expect([0, 1]).toContain(code);
+      } else {
+        expect(code).toBe(2);
+        expect(err.join('\n')).toContain(file);
+      }
+    }), { numRuns: 300 });
+  });
+});
+
+describe('deploy-time handler with random resource properties', () => {
+  let endpoint: ConnectEndpoint;
+  let restore: () => void;
+  beforeAll(async () => {
+    restore = useTestAwsEnvironment();
+    endpoint = await startConnectEndpoint({ numbers: { [INSTANCE_ARN]: generateNumbers(30, { targetArn: INSTANCE_ARN }) } });
+  });
+  afterAll(async () => {
+    await endpoint.close();
+    restore();
+  });
+
+  test('answers FAILED with a reason (or SUCCESS for Delete), never an unhandled exception', async () => {
+    const handler = createHandler({
+      missingNumberRetryDelaysMs: [],
+      maxThrottleWaitMs: 1000,
+      createClient: () => createConnectClient({ endpoint: endpoint.url, region: 'ap-northeast-1' }),
+      log: () => undefined,
+    });
+    const claimed = generateNumbers(30, { targetArn: INSTANCE_ARN }).map((n) => n.PhoneNumber!);
+    const number = fc.oneof(
+      { arbitrary: fc.constantFrom(...claimed), weight: 20 },
+      { arbitrary: fc.integer({ min: 10_001_000, max: 99_999_999 }).map((n) => `+8150${n}`), weight: 1 },
+      { arbitrary: fc.stringMatching(/^\+[0-9]{4,16}$/), weight: 1 },
+      { arbitrary: fc.string(), weight: 1 },
+    );
+    const wellFormed = fc.array(number, { minLength: 1, maxLength: 25 }).chain((numbers) => fc.record({
+      TargetArn: fc.constant(INSTANCE_ARN),
+      Numbers: fc.constant(numbers),
+      UsedBy: fc.array(fc.string(), { minLength: numbers.length, maxLength: numbers.length }),
+      PhysicalId: fc.string({ minLength: 1 }),
+    }));
+    const props = fc.oneof(
+      { arbitrary: wellFormed, weight: 3 },
+      { arbitrary: fc.anything(), weight: 1 },
+      { weight: 1, arbitrary: fc.record({
+        ServiceToken: fc.string(),
+        TargetArn: fc.oneof(fc.constant(INSTANCE_ARN), fc.string(), fc.anything()),
+        Numbers: fc.oneof(fc.array(number, { maxLength: 30 }), fc.anything()),
+        UsedBy: fc.oneof(fc.array(fc.string(), { maxLength: 30 }), fc.anything()),
+        PhysicalId: fc.oneof(fc.string(), fc.anything()),
+      }, { requiredKeys: [] }) },
+    );
+    const event = fc.record({
+      RequestType: fc.oneof(fc.constantFrom('Create', 'Update', 'Delete'), fc.string()),
+      ResourceProperties: props,
+      PhysicalResourceId: fc.option(fc.string(), { nil: undefined }),
+    });
+    const callsBefore = endpoint.calls;
+    await fc.assert(fc.asyncProperty(event, async (e) => {
+      try {
+        const result = await handler(e as any);
+        expect(['Create', 'Update', 'Delete']).toContain(e.RequestType);
+        expect(typeof result).toBe('object');
+      } catch (err) {
+        expect(e.RequestType).not.toBe('Delete');
+        expect(err).toBeInstanceOf(Error);
+        const message = (err as Error).message;
+        expect(message.length).toBeGreaterThan(0);
+        expect(message).not.toMatch(/failed unexpectedly/);
+        expect(Buffer.byteLength(message)).toBeLessThan(4096);
+      }
+    }), { numRuns: 400 });
+    // Well-formed properties reached the endpoint, so the listing and matching paths were exercised too.
+    expect(endpoint.calls - callsBefore).toBeGreaterThan(20);
+  });
+});
