@@ -20,3 +20,6 @@ export {
 export type { CampaignSettings, CampaignFlowFacts, VoicemailMessage } from './core/campaign-rules';
 export * from './constructs/call-progress-flow';
 export * from './constructs/outbound-campaign';
+export * from './core/rule-definition';
+export * from './core/country-rules';
+export * from './core/catalogue';

@@ -1,14 +1,16 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
+import { findRule } from '../core/catalogue';
 import { CallerIdInputError } from '../core/errors';
-import { checkFlow } from '../core/flow/check';
+import { checkFlow, FlowCheckOptions } from '../core/flow/check';
 import { ContactFlowType } from '../core/flow/model';
 import { readFlowExport } from '../core/flow/reader';
 import { Finding, Severity } from '../core/findings';
 import { Inventory, parseInventoryDocument } from '../core/inventory';
 import { CliIo, ExitCode, UsageError } from './io';
 
-export const CHECK_USAGE = `Usage: connect-caller-id check --numbers INVENTORY.json [--type FLOW_TYPE] [--json] FLOW.json...
+export const CHECK_USAGE = `Usage: connect-caller-id check --numbers INVENTORY.json [--type FLOW_TYPE] [--acknowledge RULE_ID]...
+       [--approved-external NUMBER=REFERENCE]... [--json] FLOW.json...
 
 Checks Amazon Connect flows exported from the console (raw flow content or a DescribeContactFlow response)
 against an instance's claimed numbers, with the same rules as the CDK constructs.
@@ -16,6 +18,12 @@ against an instance's claimed numbers, with the same rules as the CDK constructs
   --numbers FILE   the inventory: { "instanceArn": ..., "numbers": [{ "number", "type", "countryCode", "arn" }] }
                    (the value connect-caller-id lookup writes into cdk.context.json)
   --type TYPE      the flow type when the file does not say (${Object.values(ContactFlowType).join(', ')})
+  --acknowledge RULE_ID
+                   drop the warnings of this rule from the output and the counts (repeatable); errors cannot
+                   be acknowledged
+  --approved-external NUMBER=REFERENCE
+                   a number AWS Support approved as an external caller ID, with the approval (e.g. the case
+                   id): it need not be claimed, the country rules still apply (repeatable)
   --json           print one JSON document instead of lines
 
 Exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input.`;
@@ -37,6 +45,9 @@ export function runCheck(args: string[], io: CliIo): ExitCode {
     throw new UsageError(`--type ${JSON.stringify(forcedType)} is not a flow type; use one of ${Object.values(ContactFlowType).join(', ')}`);
   }
 
+  const acknowledged = parseAcknowledgements(values.acknowledge ?? []);
+  const approvedExternalNumbers = parseApprovedExternal(values['approved-external'] ?? []);
+
   let inventory: Inventory;
   try {
     const doc = parseInventoryDocument(readJson(values.numbers), values.numbers);
@@ -49,7 +60,9 @@ export function runCheck(args: string[], io: CliIo): ExitCode {
     throw e;
   }
 
-  const results = positionals.map((file) => checkFile(file, inventory, forcedType as ContactFlowType | undefined));
+  const checked = positionals.map((file) => checkFile(file, { inventory, approvedExternalNumbers }, forcedType as ContactFlowType | undefined));
+  const results = checked.map((r) => ({ ...r, findings: r.findings.filter((f) => !acknowledged.has(f.ruleId)) }));
+  const acknowledgedCount = checked.reduce((n, r) => n + r.findings.length, 0) - results.reduce((n, r) => n + r.findings.length, 0);
   const errors = count(results, Severity.ERROR);
   const warnings = count(results, Severity.WARNING);
   const unreadable = results.filter((r) => r.unreadable !== undefined).length;
@@ -63,7 +76,7 @@ export function runCheck(args: string[], io: CliIo): ExitCode {
         ...(r.unreadable !== undefined ? { unreadable: r.unreadable } : {}),
         findings: r.findings,
       })),
-      errors, warnings, unreadable,
+      errors, warnings, acknowledged: acknowledgedCount, unreadable,
     }, undefined, 2));
   } else {
     for (const r of results) {
@@ -71,7 +84,8 @@ export function runCheck(args: string[], io: CliIo): ExitCode {
       for (const f of r.findings) io.out(formatLine(r.file, f));
     }
     io.err(`${results.length} flow file(s) checked against ${inventory.size} claimed number(s): ` +
-      `${errors} error(s), ${warnings} warning(s)${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`);
+      `${errors} error(s), ${warnings} warning(s)` +
+      `${acknowledgedCount > 0 ? ` (${acknowledgedCount} acknowledged)` : ''}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`);
   }
   if (unreadable > 0) return ExitCode.USAGE;
   return errors > 0 ? ExitCode.FINDINGS : ExitCode.OK;
@@ -81,7 +95,13 @@ function parseCheckArgs(args: string[]) {
   try {
     return parseArgs({
       args,
-      options: { numbers: { type: 'string' }, type: { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        'numbers': { type: 'string' },
+        'type': { type: 'string' },
+        'json': { type: 'boolean' },
+        'acknowledge': { type: 'string', multiple: true },
+        'approved-external': { type: 'string', multiple: true },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -90,7 +110,33 @@ function parseCheckArgs(args: string[]) {
   }
 }
 
-function checkFile(file: string, inventory: Inventory, forcedType: ContactFlowType | undefined): FileResult {
+/** The rule ids to acknowledge; only warnings can be, since an error means the call would fail. */
+function parseAcknowledgements(ids: readonly string[]): Set<string> {
+  for (const id of ids) {
+    const rule = findRule(id);
+    if (!rule) throw new UsageError(`--acknowledge ${JSON.stringify(id)} is not a rule id`);
+    if (rule.severity !== Severity.WARNING) {
+      throw new UsageError(`--acknowledge ${id}: ${id} is an error, and errors cannot be acknowledged; fix the flow instead`);
+    }
+  }
+  return new Set(ids);
+}
+
+function parseApprovedExternal(entries: readonly string[]): Record<string, string> {
+  const approved: Record<string, string> = {};
+  for (const entry of entries) {
+    const match = /^(\+[1-9]\d{1,14})=(.*\S.*)$/.exec(entry);
+    if (!match) {
+      throw new UsageError(`--approved-external ${JSON.stringify(entry)} must be NUMBER=REFERENCE, e.g. +12025550143=case-123456`);
+    }
+    approved[match[1]] = match[2];
+  }
+  return approved;
+}
+
+function checkFile(
+  file: string, options: Pick<FlowCheckOptions, 'inventory' | 'approvedExternalNumbers'>, forcedType: ContactFlowType | undefined,
+): FileResult {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -106,7 +152,7 @@ function checkFile(file: string, inventory: Inventory, forcedType: ContactFlowTy
         unreadable: `${file}: the flow type is not in the file (no DescribeContactFlow Type, no Metadata.type); pass --type`,
       };
     }
-    return { file, type, findings: checkFlow(read.flow, { type, inventory }) };
+    return { file, type, findings: checkFlow(read.flow, { ...options, type }) };
   } catch (e) {
     if (e instanceof CallerIdInputError) return { file, findings: [], unreadable: e.message };
     throw e;

@@ -1,5 +1,9 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { ALL_RULES } from '../core/catalogue';
+import { Severity } from '../core/findings';
 import { IClaimedPhoneNumber } from './claimed-numbers';
+import { WARNING_ID_PREFIX } from './report';
 
 /** How a caller ID gets its value. */
 export enum CallerIdKind {
@@ -11,6 +15,14 @@ export enum CallerIdKind {
   DYNAMIC = 'DYNAMIC',
   /** No caller ID of ours: the original caller's number is passed on, deliberately. */
   PASS_THROUGH = 'PASS_THROUGH',
+  /** A number not claimed by the instance that AWS Support approved as a caller ID. */
+  APPROVED_EXTERNAL = 'APPROVED_EXTERNAL',
+}
+
+/** Options for `CallerId.fromApprovedExternalNumber`. */
+export interface ApprovedExternalNumberOptions {
+  /** What records the AWS Support approval, e.g. the support case id; kept with the caller ID for reviewers. */
+  readonly approvalReference: string;
 }
 
 /**
@@ -22,6 +34,38 @@ export class CallerId {
   /** A number in E.164, e.g. `+81368001234`. It must be claimed by the instance. */
   public static fromNumber(e164: string): CallerId {
     return new CallerId(CallerIdKind.STATIC_NUMBER, e164);
+  }
+
+  /**
+   * A number the instance has not claimed, which AWS Support approved as a caller ID after proof of ownership.
+   * It is exempt from the claim checks at synth and deploy time, but not from the country rules: some
+   * countries (Japan) support no custom caller ID at all. Queues cannot use it: they need a claimed number.
+   */
+  public static fromApprovedExternalNumber(e164: string, options: ApprovedExternalNumberOptions): CallerId {
+    const reference = options?.approvalReference;
+    if (typeof reference !== 'string' || (!Token.isUnresolved(reference) && reference.trim().length === 0)) {
+      throw new Error(`CallerId.fromApprovedExternalNumber(${JSON.stringify(e164)}): approvalReference must name the AWS Support ` +
+        'approval (e.g. the support case id)');
+    }
+    return new CallerId(CallerIdKind.APPROVED_EXTERNAL, e164, undefined, reference);
+  }
+
+  /**
+   * Acknowledges a warning of this library on `scope` and everything under it, so it no longer prints.
+   * Only warnings can be acknowledged: errors mean the call would fail.
+   *
+   * @param ruleId the rule id the warning shows in brackets, e.g. `CALLER_ID_NAME_NO_CNAM`
+   * @param reason why the warning does not apply here, for reviewers
+   */
+  public static acknowledgeWarning(scope: IConstruct, ruleId: string, reason: string): void {
+    const rule = ALL_RULES.find((r) => r.id === ruleId);
+    // Ids the core catalogue does not list may still be warnings of a construct (construct-specific rules live
+    // with their construct), so only malformed ids and known errors are refused.
+    if (!/^[A-Z][A-Z0-9_]*$/.test(ruleId) || rule?.severity === Severity.ERROR) {
+      throw new Error(`${scope.node.path}: ${JSON.stringify(ruleId)} ` +
+        `${rule ? 'is an error, and errors cannot be acknowledged' : 'is not a rule id (rule ids look like CALLER_ID_NAME_NO_CNAM)'}`);
+    }
+    Annotations.of(scope).acknowledgeWarning(`${WARNING_ID_PREFIX}${ruleId}`, reason);
   }
 
   /** A number claimed in this app with `ClaimedNumbers.claimNumber`; trusted by construction. */
@@ -58,6 +102,8 @@ export class CallerId {
     public readonly value: string | undefined,
     /** The in-app claim, for `CLAIMED_IN_APP`. */
     public readonly claimed?: IClaimedPhoneNumber,
+    /** The AWS Support approval, for `APPROVED_EXTERNAL`. */
+    public readonly approvalReference?: string,
   ) {}
 
   /** Whether the number is only known during the call. */
@@ -65,7 +111,10 @@ export class CallerId {
     return this.kind === CallerIdKind.DYNAMIC;
   }
 
-  /** Whether this is a literal number that can be judged at synth time. */
+  /**
+   * Whether this is a literal number that can be judged against the inventory at synth time. Approved external
+   * numbers are not: they are judged by the country rules only.
+   */
   public get isLiteralNumber(): boolean {
     return this.kind === CallerIdKind.STATIC_NUMBER && !Token.isUnresolved(this.value);
   }

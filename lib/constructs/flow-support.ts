@@ -1,35 +1,105 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { judgeNumberRules, NumberFacts, numberFacts, NumberOrigin, NumberTypeSource } from '../core/country-rules';
 import { CallerIdInputError } from '../core/errors';
 import { ActionHandle, FlowBuilder } from '../core/flow/builder';
 import { ActionTypes, FlowDocument } from '../core/flow/model';
-import { Finding } from '../core/findings';
-import { PhoneNumberType } from '../core/inventory';
-import { CallerIdContext, judgeCallerIdReference, judgeStaticCallerId } from '../core/rules';
+import { Finding, hasErrors } from '../core/findings';
+import {
+  CallerIdContext, judgeCallerIdFacts, judgeCallerIdName, judgeDynamicCallerId, judgeStaticCallerId,
+} from '../core/rules';
 import { CallerId, CallerIdKind } from './caller-id';
-import { ClaimedNumbers } from './claimed-numbers';
+import { ClaimedNumbers, IClaimedPhoneNumber } from './claimed-numbers';
+
+/** What else is known about a caller ID's use, for the rules beyond the number itself. */
+export interface CallerIdJudgementOptions {
+  /**
+   * The static E.164 destination of the call (a token is left unjudged).
+   * @default - unknown: destination rules do not apply
+   */
+  readonly destination?: string;
+  /**
+   * The caller ID name presented with the number (a token is left unjudged).
+   * @default - none
+   */
+  readonly callerIdName?: string;
+  /**
+   * Label of the name for messages.
+   * @default 'callerIdName'
+   */
+  readonly callerIdNameProperty?: string;
+  /**
+   * For a dynamic caller ID: what checks its value during the call, as a sentence.
+   * @default - nothing is known to guard it
+   */
+  readonly guard?: string;
+}
 
 /**
  * Judges a caller ID given to a construct, by the same rules the `check` command applies to flow files.
- * Values known only at deploy time (tokens, in-app claims) are not judged here: they are registered for the
- * deploy-time check instead.
+ * Values known only at deploy time (tokens) are not judged here: they are registered for the deploy-time check
+ * instead. A number claimed in the app is judged by the country and type it is claimed with.
  */
-export function judgeCallerId(claimedNumbers: ClaimedNumbers, callerId: CallerId, context: CallerIdContext, property: string): Finding[] {
+export function judgeCallerId(
+  claimedNumbers: ClaimedNumbers, callerId: CallerId, context: CallerIdContext, property: string, options: CallerIdJudgementOptions = {},
+): Finding[] {
+  const name = literal(options.callerIdName);
+  const destination = literal(options.destination);
+  const nameProperty = options.callerIdNameProperty;
+  const nameOnly = (): Finding[] => (name === undefined ? [] : judgeCallerIdName({ name, context, property: nameProperty }));
+  const inventory = claimedNumbers.inventory;
   switch (callerId.kind) {
     case CallerIdKind.STATIC_NUMBER:
-      return callerId.isLiteralNumber
-        ? judgeStaticCallerId({ number: callerId.value!, context, inventory: claimedNumbers.inventory, property })
-        : [];
+    case CallerIdKind.APPROVED_EXTERNAL:
+      if (Token.isUnresolved(callerId.value)) return nameOnly();
+      return judgeStaticCallerId({
+        number: callerId.value!, context, inventory, property, destination, callerIdName: name, callerIdNameProperty: nameProperty,
+        ...(callerId.kind === CallerIdKind.APPROVED_EXTERNAL ? { approvedExternal: { approvalReference: callerId.approvalReference! } } : {}),
+      });
+    case CallerIdKind.CLAIMED_IN_APP:
+      return judgeCallerIdFacts({
+        callerId: claimFacts(callerId.claimed!), context, property, destination, inventory, callerIdName: name, callerIdNameProperty: nameProperty,
+      });
     case CallerIdKind.DYNAMIC:
-      return judgeCallerIdReference(callerId.value!, context, property);
+      return [...judgeDynamicCallerId(callerId.value!, context, property, options.guard), ...nameOnly()];
     default:
-      return [];
+      return nameOnly();
   }
+}
+
+function literal(value: string | undefined): string | undefined {
+  return value !== undefined && !Token.isUnresolved(value) ? value : undefined;
+}
+
+/** A number claimed in the app is known by the country and type it is claimed with; its number only once deployed. */
+function claimFacts(claim: IClaimedPhoneNumber): NumberFacts {
+  return {
+    ...(Token.isUnresolved(claim.countryCode) ? {} : { country: claim.countryCode }),
+    type: claim.type,
+    typeSource: NumberTypeSource.CLAIM,
+    origin: NumberOrigin.CLAIMED,
+  };
+}
+
+/**
+ * What guards a dynamic caller ID in a generated flow, as a sentence for the `CALLER_ID_DYNAMIC` warning.
+ *
+ * @param values the values the generated `Compare` lets through (see `guardValues`)
+ * @param fallback what the flow uses for any other value
+ */
+export function describeGuard(values: readonly string[], allowedGiven: boolean, fallback: string): string {
+  if (values.length === 0) {
+    return `No claimed number is known at synth time, so the generated flow always uses ${fallback}`;
+  }
+  const shown = values.length <= 5 ? values.join(', ') : `${values.slice(0, 3).join(', ')}, ... (${values.length} in all)`;
+  return `The generated Compare lets through only ${allowedGiven ? 'allowedCallerIds' : 'the claimed numbers'} (${shown}) ` +
+    `and sends any other value to ${fallback}`;
 }
 
 /**
  * Registers every static number a construct uses with the deploy-time check, so the construct deploys only once
- * the live instance has confirmed them.
+ * the live instance has confirmed them. Approved external numbers are not registered: the instance does not
+ * list them, so the check would refuse them.
  */
 export function registerStaticNumbers(user: IConstruct, claimedNumbers: ClaimedNumbers, callerIds: readonly CallerId[]): void {
   for (const callerId of callerIds) {
@@ -37,14 +107,27 @@ export function registerStaticNumbers(user: IConstruct, claimedNumbers: ClaimedN
   }
 }
 
-/** The values a dynamic caller ID may take: the claimed numbers that can place calls, or the ones allowed. */
+/**
+ * The values a dynamic caller ID may take: the ones allowed, or else the claimed numbers that the country and
+ * number-type rules accept as a caller ID anywhere (not UIFN, not an Australian toll-free number, ...).
+ */
 export function guardValues(claimedNumbers: ClaimedNumbers, allowed: readonly CallerId[] | undefined): string[] {
   if (allowed) return allowed.map((c) => c.value!).filter((v) => v !== undefined);
-  const values = claimedNumbers.numbers.filter((n) => n.type !== PhoneNumberType.UIFN).map((n) => n.number);
+  const inventory = claimedNumbers.inventory;
+  const values = claimedNumbers.numbers
+    .filter((n) => canPlaceCalls(numberFacts(n.number, inventory)))
+    .map((n) => n.number);
   for (const claim of claimedNumbers.claimedInApp) {
-    if (claim.type !== PhoneNumberType.UIFN) values.push(claim.address);
+    if (canPlaceCalls(claimFacts(claim))) values.push(claim.address);
   }
   return values;
+}
+
+function canPlaceCalls(facts: NumberFacts | undefined): boolean {
+  if (!facts) return false;
+  // The context only narrows caller ID name rules, which take no part here.
+  const findings = judgeNumberRules({ callerId: facts, context: CallerIdContext.OUTBOUND_WHISPER, property: 'callerId' });
+  return !hasErrors(findings);
 }
 
 /**
@@ -71,7 +154,9 @@ export function renderFlow(scope: Construct, builder: FlowBuilder): string {
     if (e instanceof CallerIdInputError) throw new Error(`${scope.node.path}: the generated flow is not valid: ${e.message}`);
     throw e;
   }
-  return Stack.of(scope).toJsonString(doc);
+  const text = JSON.stringify(doc);
+  // Only content holding tokens (in-app claims, parameters) needs CloudFormation intrinsics to be rendered.
+  return Token.isUnresolved(text) ? Stack.of(scope).toJsonString(doc) : text;
 }
 
 /** Throws, naming the construct, when a flow or queue name is outside Connect's 1-127 characters. */
@@ -83,14 +168,21 @@ export function validateName(scope: Construct, name: string): void {
 
 /**
  * Judges a caller ID that must be fixed before the call (a fallback, an allowed value, a queue's number);
- * throws, naming the construct, when it is a reference or pass-through.
+ * throws, naming the construct, when it is a reference or pass-through, or an approved external number where a
+ * queue needs a claimed number's ARN.
  */
 export function judgeStaticOnly(
   scope: Construct, claimedNumbers: ClaimedNumbers, callerId: CallerId, context: CallerIdContext, property: string,
+  options: CallerIdJudgementOptions = {},
 ): Finding[] {
-  if (callerId.kind !== CallerIdKind.STATIC_NUMBER && callerId.kind !== CallerIdKind.CLAIMED_IN_APP) {
-    throw new Error(`${scope.node.path}: ${property} must be a number fixed before the call ` +
-      `(CallerId.fromNumber or CallerId.fromClaimedNumber), got ${callerId}`);
+  if (callerId.kind === CallerIdKind.APPROVED_EXTERNAL && context === CallerIdContext.QUEUE) {
+    throw new Error(`${scope.node.path}: ${property} ${callerId} is an approved external number, but a queue's caller ID must be ` +
+      'claimed by the instance (the queue takes its phone-number ARN). Present the external number from the outbound whisper flow instead');
   }
-  return judgeCallerId(claimedNumbers, callerId, context, property);
+  if (callerId.kind !== CallerIdKind.STATIC_NUMBER && callerId.kind !== CallerIdKind.CLAIMED_IN_APP
+    && callerId.kind !== CallerIdKind.APPROVED_EXTERNAL) {
+    throw new Error(`${scope.node.path}: ${property} must be a number fixed before the call ` +
+      `(CallerId.fromNumber, CallerId.fromClaimedNumber or CallerId.fromApprovedExternalNumber), got ${callerId}`);
+  }
+  return judgeCallerId(claimedNumbers, callerId, context, property, options);
 }

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { CfnQueue } from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import { Finding } from '../core/findings';
-import { CallerIdContext, CallerIdRules, finding } from '../core/rules';
+import { CallerIdContext, CallerIdRules, finding, judgeCallerIdName } from '../core/rules';
 import { CallerId, CallerIdKind } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
 import { judgeStaticOnly, validateName } from './flow-support';
@@ -21,7 +21,9 @@ export interface OutboundQueueProps {
    */
   readonly callerIdNumber: CallerId;
   /**
-   * The outbound caller ID name (1-255 characters).
+   * The outbound caller ID name (1-255 characters). Called parties see it only through CNAM: for US, Puerto
+   * Rico and US Virgin Islands numbers, at most 15 characters, and not when the outbound whisper flow sets its
+   * own caller ID; each of these cases is a warning.
    * @default - none
    */
   readonly callerIdName?: string;
@@ -66,7 +68,14 @@ export class OutboundQueue extends Construct {
       findings.push(finding(CallerIdRules.QUEUE_UNSET,
         'callerIdNumber is not set: outbound calls from a queue without a caller ID number fail. Set it to a claimed number'));
     } else {
-      findings.push(...judgeStaticOnly(this, claimedNumbers, callerIdNumber, CallerIdContext.QUEUE, 'callerIdNumber'));
+      const replacedBy = replacingWhisperFlow(callerIdNumber, props.outboundWhisperFlow);
+      // When the whisper flow presents its own number, the name is judged as not shown rather than against the
+      // queue's number, which the called party does not see.
+      findings.push(...judgeStaticOnly(this, claimedNumbers, callerIdNumber, CallerIdContext.QUEUE, 'callerIdNumber',
+        replacedBy === undefined ? { callerIdName: props.callerIdName } : {}));
+      if (replacedBy !== undefined && props.callerIdName !== undefined && !Token.isUnresolved(props.callerIdName)) {
+        findings.push(...judgeCallerIdName({ name: props.callerIdName, context: CallerIdContext.QUEUE, replacedBy }));
+      }
     }
 
     let numberArn: string | undefined;
@@ -96,4 +105,12 @@ export class OutboundQueue extends Construct {
     });
     this.queueArn = this.resource.attrQueueArn;
   }
+}
+
+/** Describes the outbound whisper flow when it presents a caller ID other than the queue's number. */
+function replacingWhisperFlow(queueNumber: CallerId, whisper: IOutboundWhisperFlow | undefined): string | undefined {
+  const flowCallerId = whisper?.callerId;
+  if (!whisper || !flowCallerId) return undefined;
+  const sameNumber = flowCallerId.kind === queueNumber.kind && flowCallerId.value === queueNumber.value && !flowCallerId.isDynamic;
+  return sameNumber ? undefined : `the outbound whisper flow ${whisper.node.path} (callerId ${flowCallerId})`;
 }

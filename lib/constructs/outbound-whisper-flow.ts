@@ -8,7 +8,7 @@ import { CallerIdContext, CallerIdRules, finding } from '../core/rules';
 import { CallerId, CallerIdKind } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
 import {
-  addCallerIdGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow, validateName,
+  addCallerIdGuard, describeGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow, validateName,
 } from './flow-support';
 import { reportFindings } from './report';
 
@@ -18,6 +18,12 @@ export interface IOutboundWhisperFlow extends IConstruct {
   readonly flowArn: string;
   /** Whether the caller ID is only known during the call (then the queue's own number is the fallback). */
   readonly usesDynamicCallerId: boolean;
+  /**
+   * The caller ID the flow presents instead of the queue's number. CNAM does not apply to it, so a queue
+   * warns that its caller ID name is not shown.
+   * @default - unknown: the queue assumes the flow keeps its number
+   */
+  readonly callerId?: CallerId;
 }
 
 export interface OutboundWhisperFlowProps {
@@ -56,6 +62,7 @@ export interface OutboundWhisperFlowProps {
 export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFlow {
   public readonly flowArn: string;
   public readonly usesDynamicCallerId: boolean;
+  public readonly callerId: CallerId;
   /** The underlying `AWS::Connect::ContactFlow`. */
   public readonly resource: CfnContactFlow;
 
@@ -64,8 +71,15 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
     validateName(this, props.name);
     const { claimedNumbers, callerId } = props;
     this.usesDynamicCallerId = callerId.isDynamic;
+    this.callerId = callerId;
 
-    const findings: Finding[] = [...judgeCallerId(claimedNumbers, callerId, CallerIdContext.OUTBOUND_WHISPER, 'callerId')];
+    const guardedBy = guardValues(claimedNumbers, props.allowedCallerIds);
+    const fallbackText = props.fallbackCallerId
+      ? `fallbackCallerId ${props.fallbackCallerId}`
+      : "the queue's outbound caller ID number (Call phone number without a caller ID)";
+    const findings: Finding[] = [...judgeCallerId(claimedNumbers, callerId, CallerIdContext.OUTBOUND_WHISPER, 'callerId', {
+      guard: describeGuard(guardedBy, props.allowedCallerIds !== undefined, fallbackText),
+    })];
     if (callerId.kind === CallerIdKind.PASS_THROUGH) {
       findings.push(finding(CallerIdRules.UNSET,
         'callerId CallerId.passThrough() only applies to transfers; an outbound whisper flow needs a claimed number or a reference'));
@@ -90,7 +104,7 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
       const fallbackParameters = props.fallbackCallerId ? { CallerId: { Number: props.fallbackCallerId.value } } : {};
       const fallback = builder.add(ActionTypes.CALL_PHONE_NUMBER, fallbackParameters, 'call customer with fallback caller id').next(end);
       builder.start(call);
-      addCallerIdGuard(builder, callerId.value!, guardValues(claimedNumbers, props.allowedCallerIds), call, fallback);
+      addCallerIdGuard(builder, callerId.value!, guardedBy, call, fallback);
     } else {
       const parameters = callerId.value !== undefined ? { CallerId: { Number: callerId.value } } : {};
       builder.start(builder.add(ActionTypes.CALL_PHONE_NUMBER, parameters, 'call customer').next(end));

@@ -7,7 +7,10 @@ import { Finding } from '../core/findings';
 import { CallerIdContext, judgeCallerIdReference, judgeStaticDestination } from '../core/rules';
 import { CallerId, CallerIdKind, TransferDestination } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
-import { addCallerIdGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow, validateName } from './flow-support';
+import {
+  addCallerIdGuard, CallerIdJudgementOptions, describeGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow,
+  validateName,
+} from './flow-support';
 import { reportFindings } from './report';
 
 /** The flow types in which Connect allows Transfer to phone number. */
@@ -43,7 +46,8 @@ export interface TransferToPhoneNumberFlowProps {
    */
   readonly allowedCallerIds?: CallerId[];
   /**
-   * The caller ID name shown to the called party.
+   * The caller ID name (`CallerId.Name`) sent to the called party. CNAM does not apply to caller IDs set in a
+   * flow, so many networks do not show it (warning `CALLER_ID_NAME_NOT_SHOWN`).
    * @default - none
    */
   readonly callerIdName?: string;
@@ -97,11 +101,20 @@ export class TransferToPhoneNumberFlow extends Construct {
     }
 
     const context = CallerIdContext.TRANSFER;
-    const findings: Finding[] = [...judgeCallerId(claimedNumbers, callerId, context, 'callerId')];
-    if (props.fallbackCallerId) findings.push(...judgeStaticOnly(this, claimedNumbers, props.fallbackCallerId, context, 'fallbackCallerId'));
-    (props.allowedCallerIds ?? []).forEach((c, i) =>
-      findings.push(...judgeStaticOnly(this, claimedNumbers, c, context, `allowedCallerIds[${i}]`)));
     const destination = props.destination.value;
+    const guardedBy = guardValues(claimedNumbers, props.allowedCallerIds);
+    // Every caller ID of the flow calls the same destination, so each is judged against it.
+    const common: CallerIdJudgementOptions = props.destination.isDynamic ? {} : { destination };
+    const findings: Finding[] = [...judgeCallerId(claimedNumbers, callerId, context, 'callerId', {
+      ...common,
+      callerIdName: props.callerIdName,
+      guard: props.fallbackCallerId
+        ? describeGuard(guardedBy, props.allowedCallerIds !== undefined, `fallbackCallerId ${props.fallbackCallerId}`)
+        : undefined,
+    })];
+    if (props.fallbackCallerId) findings.push(...judgeStaticOnly(this, claimedNumbers, props.fallbackCallerId, context, 'fallbackCallerId', common));
+    (props.allowedCallerIds ?? []).forEach((c, i) =>
+      findings.push(...judgeStaticOnly(this, claimedNumbers, c, context, `allowedCallerIds[${i}]`, common)));
     if (!Token.isUnresolved(destination)) {
       findings.push(...(props.destination.isDynamic
         ? judgeCallerIdReference(destination, context, 'destination')
@@ -133,7 +146,7 @@ export class TransferToPhoneNumberFlow extends Construct {
     builder.start(main);
     if (callerId.isDynamic) {
       const fallback = transfer(props.fallbackCallerId!.value, 'transfer with fallback caller id');
-      addCallerIdGuard(builder, callerId.value!, guardValues(claimedNumbers, props.allowedCallerIds), main, fallback);
+      addCallerIdGuard(builder, callerId.value!, guardedBy, main, fallback);
     }
 
     this.resource = new CfnContactFlow(this, 'Resource', {

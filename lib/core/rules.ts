@@ -1,26 +1,20 @@
+import { judgeNumberRules, NumberFacts, numberFacts } from './country-rules';
 import { parseE164 } from './e164';
 import { Finding, Severity } from './findings';
 import { Inventory } from './inventory';
+import { CallerIdContext, finding, RuleDefinition } from './rule-definition';
 
-/** One rule of the catalogue: what the README's rule table and every finding are made from. */
-export interface RuleDefinition {
-  readonly id: string;
-  readonly severity: Severity;
-  /** What triggers the rule. */
-  readonly trigger: string;
-  /** What to do about it. */
-  readonly fix: string;
-  /** Where the behaviour the rule prevents is documented. */
-  readonly source: string;
+export { CallerIdContext, finding } from './rule-definition';
+export type { RuleDefinition } from './rule-definition';
+
+function rule(id: string, severity: Severity, trigger: string, fix: string, source: string): RuleDefinition {
+  return { id, severity, trigger, fix, source };
 }
 
 const SEED_000 = 'Field test of Transfer to phone number (seed 000)';
 const CALLER_ID_GUIDE = 'Connect admin guide, "Set up outbound caller ID"';
 const FLOW_LANGUAGE = 'Connect flow language reference';
-
-function rule(id: string, severity: Severity, trigger: string, fix: string, source: string): RuleDefinition {
-  return { id, severity, trigger, fix, source };
-}
+const CNAM_GUIDE = `${CALLER_ID_GUIDE} (seeds 001, 002)`;
 
 /** The caller ID rules. Ids are stable: they appear in messages and are what acknowledgements name. */
 export const CallerIdRules = {
@@ -34,7 +28,8 @@ export const CallerIdRules = {
     `${SEED_000}: the transfer fails and the call is disconnected`),
   NOT_CLAIMED: rule('CALLER_ID_NOT_CLAIMED', Severity.ERROR,
     'A caller ID number that is not claimed by (or ported to) the instance.',
-    'Use one of the claimed numbers (the message lists the closest), claim the number, or refresh the inventory with `connect-caller-id lookup`.',
+    'Use one of the claimed numbers (the message lists the closest), claim the number, or refresh the inventory with `connect-caller-id lookup`. ' +
+    'A number AWS Support approved as a caller ID is declared with `CallerId.fromApprovedExternalNumber` (`--approved-external` for `check`).',
     `${SEED_000}: the transfer fails and the call is disconnected; ${CALLER_ID_GUIDE}: only claimed or ported numbers`),
   UNSET: rule('CALLER_ID_UNSET', Severity.ERROR,
     'A transfer to a phone number with no caller ID.',
@@ -64,19 +59,25 @@ export const CallerIdRules = {
     'A static transfer destination that is not a valid E.164 number.',
     'Write the destination as + country code and national number.',
     `${FLOW_LANGUAGE}: ThirdPartyPhoneNumber is an E.164 number`),
+  DYNAMIC: rule('CALLER_ID_DYNAMIC', Severity.WARNING,
+    'A caller ID taken from a reference (`$.Attributes.x`, `$.External.x`, ...): its claim, country and type are known only during the call. ' +
+    'The message says what guards it.',
+    'Check the value with a `Compare` against the claimed numbers before the call (the constructs generate one, with a fallback), ' +
+    'then acknowledge the warning.',
+    `${CALLER_ID_GUIDE}: a dynamic caller ID must be a claimed number in E.164; ${SEED_000}: an unclaimed one fails the transfer`),
+  NAME_TOO_LONG: rule('CALLER_ID_NAME_TOO_LONG', Severity.WARNING,
+    'A caller ID name longer than 15 characters where CNAM applies (a queue).',
+    'Shorten the name to 15 characters or fewer.',
+    `${CNAM_GUIDE}; CNAM displays at most 15 characters`),
+  NAME_RESERVED_CHARACTERS: rule('CALLER_ID_NAME_RESERVED_CHARACTERS', Severity.WARNING,
+    'A caller ID name containing a reserved SIP character: `; / ? : @ & = + $ ,`.',
+    'Remove those characters from the name.',
+    `${FLOW_LANGUAGE}: reserved SIP characters should not appear in CallerId.Name (unverified in the English documentation)`),
+  NAME_NOT_SHOWN: rule('CALLER_ID_NAME_NOT_SHOWN', Severity.WARNING,
+    'A caller ID name where CNAM does not apply: `CallerId.Name` on a transfer, or a queue name whose outbound whisper flow sets its own caller ID.',
+    'Expect the name not to be shown; remove it, or acknowledge the warning.',
+    `${CNAM_GUIDE}: CNAM is not supported for custom caller IDs, third-party numbers or whisper flow transfers`),
 } as const;
-
-/** Where a caller ID is used; decides which rules apply and how messages read. */
-export enum CallerIdContext {
-  QUEUE = 'queue',
-  OUTBOUND_WHISPER = 'outbound whisper flow',
-  TRANSFER = 'transfer to phone number',
-  CAMPAIGN = 'campaign',
-}
-
-export function finding(definition: RuleDefinition, message: string, actionId?: string): Finding {
-  return { ruleId: definition.id, severity: definition.severity, message, ...(actionId ? { actionId } : {}) };
-}
 
 /** A static caller ID number and what is known about its use. */
 export interface StaticCallerIdUse {
@@ -86,23 +87,165 @@ export interface StaticCallerIdUse {
   readonly inventory?: Inventory;
   /** Label for messages, e.g. `callerId` or `CallerId.Number`. */
   readonly property: string;
+  /**
+   * The static E.164 destination of the call, for the rules about where a caller ID may call.
+   * @default - unknown: destination rules do not apply
+   */
+  readonly destination?: string;
+  /**
+   * The caller ID name presented with the number.
+   * @default - none
+   */
+  readonly callerIdName?: string;
+  /**
+   * Label of the name for messages.
+   * @default 'callerIdName'
+   */
+  readonly callerIdNameProperty?: string;
+  /**
+   * Declares the number an external caller ID approved by AWS Support: it need not be claimed, but the country
+   * rules still apply.
+   * @default - the number must be claimed
+   */
+  readonly approvedExternal?: { readonly approvalReference: string };
 }
 
-/** Judges a static caller ID: E.164, a real number, claimed by the instance. */
+/**
+ * Judges a static caller ID: E.164, a real number, claimed by the instance (or approved), then the country and
+ * number-type rules and, when a name goes with it, the caller ID name rules.
+ */
 export function judgeStaticCallerId(use: StaticCallerIdUse): Finding[] {
-  const hints = use.inventory ? inventoryCountries(use.inventory) : [];
+  // The name's own rules do not depend on the number, so they are reported even when the number is refused.
+  const nameOnly = (): Finding[] => use.callerIdName === undefined
+    ? []
+    : judgeCallerIdName({ name: use.callerIdName, context: use.context, property: use.callerIdNameProperty });
+  // The instance's own countries are the likeliest reading of a number written in national format.
+  const hints = use.inventory?.countries ?? [];
   const parsed = parseE164(use.number, hints);
   if (!parsed.ok) {
     const definition = parsed.problem === 'not-e164' ? CallerIdRules.NOT_E164 : CallerIdRules.INVALID_NUMBER;
     const fix = parsed.suggestion
       ? `did you mean ${parsed.suggestion}?`
       : 'a caller ID is + country code and national number, e.g. +81368001234';
-    return [finding(definition, `${use.property} ${JSON.stringify(use.number)} is refused: ${parsed.reason}; ${fix}`)];
+    return [finding(definition, `${use.property} ${JSON.stringify(use.number)} is refused: ${parsed.reason}; ${fix}`), ...nameOnly()];
   }
-  if (use.inventory && !use.inventory.get(parsed.number)) {
-    return [finding(CallerIdRules.NOT_CLAIMED, notClaimedMessage(use.property, parsed.number, use.inventory))];
+  if (use.inventory && !use.inventory.get(parsed.number) && !use.approvedExternal) {
+    return [finding(CallerIdRules.NOT_CLAIMED, notClaimedMessage(use.property, parsed.number, use.inventory)), ...nameOnly()];
   }
-  return [];
+  return judgeCallerIdFacts({
+    callerId: numberFacts(parsed.number, use.inventory, use.approvedExternal !== undefined)!,
+    context: use.context,
+    property: use.property,
+    destination: use.destination,
+    inventory: use.inventory,
+    callerIdName: use.callerIdName,
+    callerIdNameProperty: use.callerIdNameProperty,
+  });
+}
+
+/** A caller ID whose facts are known without its number (e.g. a number claimed in the app), and its use. */
+export interface CallerIdFactsUse {
+  readonly callerId: NumberFacts;
+  readonly context: CallerIdContext;
+  readonly property: string;
+  /**
+   * The static E.164 destination of the call.
+   * @default - unknown: destination rules do not apply
+   */
+  readonly destination?: string;
+  /**
+   * The instance's claimed numbers, to type a destination that is one of them.
+   * @default - destinations are typed by the numbering plan
+   */
+  readonly inventory?: Inventory;
+  /**
+   * The caller ID name presented with the number.
+   * @default - none
+   */
+  readonly callerIdName?: string;
+  /**
+   * Label of the name for messages.
+   * @default 'callerIdName'
+   */
+  readonly callerIdNameProperty?: string;
+}
+
+/** Applies the country and number-type rules and the caller ID name rules to what is known of a caller ID. */
+export function judgeCallerIdFacts(use: CallerIdFactsUse): Finding[] {
+  const destination = use.destination !== undefined ? numberFacts(use.destination, use.inventory) : undefined;
+  const findings = judgeNumberRules({
+    callerId: use.callerId,
+    context: use.context,
+    property: use.property,
+    ...(destination ? { destination } : {}),
+    ...(use.callerIdName !== undefined ? { callerIdName: use.callerIdName } : {}),
+    ...(use.callerIdNameProperty !== undefined ? { callerIdNameProperty: use.callerIdNameProperty } : {}),
+  });
+  if (use.callerIdName !== undefined) {
+    findings.push(...judgeCallerIdName({ name: use.callerIdName, context: use.context, property: use.callerIdNameProperty }));
+  }
+  return findings;
+}
+
+/** The most characters of a caller ID name CNAM displays. */
+export const MAX_CALLER_ID_NAME_LENGTH = 15;
+
+/** Characters with a meaning of their own in SIP headers, where the caller ID name travels. */
+export const RESERVED_SIP_CHARACTERS: readonly string[] = [';', '/', '?', ':', '@', '&', '=', '+', '$', ','];
+
+const REFERENCE_IN_TEXT = /\$\.[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+|\[[^\]]+\])+/g;
+
+/** A caller ID name and where it is used. */
+export interface CallerIdNameUse {
+  readonly name: string;
+  readonly context: CallerIdContext;
+  /**
+   * Label for messages.
+   * @default 'callerIdName'
+   */
+  readonly property?: string;
+  /**
+   * What replaces the number the name goes with on every call, e.g. an outbound whisper flow that sets its own
+   * caller ID: CNAM does not apply to such caller IDs, so the name is not shown.
+   * @default - nothing replaces it
+   */
+  readonly replacedBy?: string;
+}
+
+/**
+ * The rules about the name itself: where it is not shown at all, its length where CNAM shows it, and SIP's
+ * reserved characters. References inside a flow's name (`$.Attributes.x`) are not judged: their text is
+ * known only during the call.
+ */
+export function judgeCallerIdName(use: CallerIdNameUse): Finding[] {
+  const property = use.property ?? 'callerIdName';
+  const shown = JSON.stringify(use.name);
+  const findings: Finding[] = [];
+  const cnamApplies = use.context !== CallerIdContext.TRANSFER && use.replacedBy === undefined;
+  if (use.context === CallerIdContext.TRANSFER) {
+    findings.push(finding(CallerIdRules.NAME_NOT_SHOWN,
+      `${property} ${shown} is set on a transfer: CNAM does not apply to caller IDs set in a flow, so the called party may see ` +
+      'this name, the name registered for the number, or none. Remove it, or acknowledge this warning'));
+  } else if (use.replacedBy !== undefined) {
+    findings.push(finding(CallerIdRules.NAME_NOT_SHOWN,
+      `${property} ${shown} goes with the queue's number, but ${use.replacedBy} sets its own caller ID and CNAM does not apply ` +
+      'to caller IDs set in a flow, so the name is not shown on those calls. Remove it, or acknowledge this warning'));
+  }
+  const hasReferences = use.name.match(REFERENCE_IN_TEXT) !== null;
+  const text = use.name.replace(REFERENCE_IN_TEXT, '');
+  const length = [...text].length;
+  if (cnamApplies && !hasReferences && length > MAX_CALLER_ID_NAME_LENGTH) {
+    findings.push(finding(CallerIdRules.NAME_TOO_LONG,
+      `${property} ${shown} is ${length} characters; CNAM displays at most ${MAX_CALLER_ID_NAME_LENGTH}, so called parties see ` +
+      `${JSON.stringify([...text].slice(0, MAX_CALLER_ID_NAME_LENGTH).join(''))}. Shorten it to ${MAX_CALLER_ID_NAME_LENGTH} characters or fewer`));
+  }
+  const reserved = RESERVED_SIP_CHARACTERS.filter((c) => text.includes(c));
+  if (reserved.length > 0) {
+    findings.push(finding(CallerIdRules.NAME_RESERVED_CHARACTERS,
+      `${property} ${shown} contains ${reserved.map((c) => `"${c}"`).join(', ')}, reserved in SIP headers where the name travels; ` +
+      'carriers may garble or drop the name. Remove them'));
+  }
+  return findings;
 }
 
 function notClaimedMessage(property: string, number: string, inventory: Inventory): string {
@@ -114,20 +257,6 @@ function notClaimedMessage(property: string, number: string, inventory: Inventor
   );
 }
 
-/** Countries of the instance's numbers, most common first: the likeliest meaning of a national-format number. */
-function inventoryCountries(inventory: Inventory): string[] {
-  const counts = new Map<string, number>();
-  for (const n of inventory.numbers) {
-    const country = n.countryCode ?? countryOf(n.number);
-    if (country) counts.set(country, (counts.get(country) ?? 0) + 1);
-  }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
-}
-
-function countryOf(number: string): string | undefined {
-  const parsed = parseE164(number);
-  return parsed.ok ? parsed.country : undefined;
-}
 
 /** How a raw caller ID value in a flow reads: a static number, one JSONPath reference, or a mix (refused). */
 export type CallerIdValueForm = 'static' | 'reference' | 'mixed';
@@ -160,6 +289,31 @@ export function judgeCallerIdValue(use: StaticCallerIdUse): Finding[] {
   return callerIdValueForm(use.number) === 'static'
     ? judgeStaticCallerId(use)
     : judgeCallerIdReference(use.number, use.context, use.property);
+}
+
+/** References that always hold one of the instance's own numbers: which one is still known only during the call. */
+const INSTANCE_NUMBER_REFERENCES: Readonly<Record<string, string>> = {
+  '$.SystemEndpoint.Address': 'the instance number the customer dialled',
+  '$.Queue.OutboundCallerId.Address': "the queue's outbound caller ID number",
+};
+
+/**
+ * Judges a dynamic caller ID: the reference's own rules, then the warning that its value cannot be judged
+ * before the call.
+ *
+ * @param guard what checks the value during the call, as a sentence (e.g. the generated `Compare` and its
+ *   fallback); undefined when nothing is known to guard it.
+ */
+export function judgeDynamicCallerId(reference: string, context: CallerIdContext, property: string, guard?: string): Finding[] {
+  const refused = judgeCallerIdReference(reference, context, property);
+  if (refused.length > 0) return refused;
+  const holds = INSTANCE_NUMBER_REFERENCES[reference];
+  const guarded = guard
+    ?? (holds
+      ? `It always holds ${holds}, a claimed number, but which one (and so its country and number-type rules) is known only during the call`
+      : 'Nothing guards it: an unclaimed value fails the call. Check it first with a Compare against the claimed numbers');
+  return [finding(CallerIdRules.DYNAMIC,
+    `${property} ${reference} is known only during the call, so its claim, country and type cannot be judged before deployment. ${guarded}`)];
 }
 
 /** Judges a static transfer destination. */

@@ -1,9 +1,11 @@
+import { parseE164 } from '../e164';
 import { Finding, Severity } from '../findings';
 import { Inventory } from '../inventory';
 import {
-  CallerIdContext, CallerIdRules, callerIdValueForm, finding, judgeCallerIdValue, judgeStaticDestination, RuleDefinition,
+  CallerIdContext, CallerIdRules, callerIdValueForm, finding, judgeCallerIdName, judgeCallerIdValue, judgeDynamicCallerId,
+  judgeStaticDestination, RuleDefinition,
 } from '../rules';
-import { ActionTypes, ContactFlowType, FlowAction, FlowDocument } from './model';
+import { ActionTypes, ContactFlowType, FlowAction, FlowCondition, FlowDocument } from './model';
 import { validateFlowStructure } from './structure';
 
 const FLOW_LANGUAGE = 'Connect flow language reference';
@@ -48,6 +50,12 @@ export interface FlowCheckOptions {
    * @default - every value is literal
    */
   readonly isDeployTimeValue?: (value: string) => boolean;
+  /**
+   * Numbers AWS Support approved as external caller IDs, each with its approval reference: they need not be
+   * claimed (the country rules still apply).
+   * @default - none: every caller ID must be claimed
+   */
+  readonly approvedExternalNumbers?: Readonly<Record<string, string>>;
 }
 
 /** A caller ID found in a flow. */
@@ -78,14 +86,14 @@ export function usesDynamicCallerId(flow: FlowDocument): boolean {
 export function checkFlow(flow: FlowDocument, options: FlowCheckOptions): Finding[] {
   const findings = validateFlowStructure(flow);
   for (const action of flow.Actions) {
-    if (action.Type === ActionTypes.CALL_PHONE_NUMBER) findings.push(...checkCallPhoneNumber(action, options));
-    if (action.Type === ActionTypes.TRANSFER_TO_PHONE_NUMBER) findings.push(...checkTransfer(action, options));
+    if (action.Type === ActionTypes.CALL_PHONE_NUMBER) findings.push(...checkCallPhoneNumber(flow, action, options));
+    if (action.Type === ActionTypes.TRANSFER_TO_PHONE_NUMBER) findings.push(...checkTransfer(flow, action, options));
   }
   findings.push(...checkParticipantBeforeCall(flow));
   return findings;
 }
 
-function checkCallPhoneNumber(action: FlowAction, options: FlowCheckOptions): Finding[] {
+function checkCallPhoneNumber(flow: FlowDocument, action: FlowAction, options: FlowCheckOptions): Finding[] {
   const findings: Finding[] = [];
   if (options.type !== ContactFlowType.OUTBOUND_WHISPER) {
     findings.push(finding(FlowRules.CALL_PHONE_NUMBER_WRONG_TYPE,
@@ -94,35 +102,100 @@ function checkCallPhoneNumber(action: FlowAction, options: FlowCheckOptions): Fi
   }
   const number = callerIdNumberOf(action);
   if (number !== undefined && !options.isDeployTimeValue?.(number)) {
-    findings.push(...withAction(judgeCallerIdValue({
-      number, context: CallerIdContext.OUTBOUND_WHISPER, inventory: options.inventory, property: 'CallerId.Number',
-    }), action.Identifier));
+    findings.push(...withAction(judgeCallerId(flow, action, number, CallerIdContext.OUTBOUND_WHISPER, options), action.Identifier));
   }
   return findings;
 }
 
-function checkTransfer(action: FlowAction, options: FlowCheckOptions): Finding[] {
+function checkTransfer(flow: FlowDocument, action: FlowAction, options: FlowCheckOptions): Finding[] {
   const findings: Finding[] = [];
   if (!TRANSFER_FLOW_TYPES.has(options.type)) {
     findings.push(finding(FlowRules.TRANSFER_WRONG_TYPE,
       `Transfer to phone number is in a ${options.type} flow; Connect allows it only in ${[...TRANSFER_FLOW_TYPES].join(', ')} flows`,
       action.Identifier));
   }
+  const destination = action.Parameters.ThirdPartyPhoneNumber;
+  const staticDestination = typeof destination === 'string' && callerIdValueForm(destination) === 'static'
+    && !options.isDeployTimeValue?.(destination) ? destination : undefined;
+  const rawName = callerIdNameOf(action);
+  const name = rawName !== undefined && !options.isDeployTimeValue?.(rawName) ? rawName : undefined;
   const number = callerIdNumberOf(action);
+  const context = CallerIdContext.TRANSFER;
   if (number === undefined) {
     findings.push(finding(CallerIdRules.UNSET,
       'Transfer to phone number sets no CallerId.Number: the called party sees an anonymous call or carriers drop it. ' +
       'Set CallerId.Number to a claimed number', action.Identifier));
-  } else if (!options.isDeployTimeValue?.(number)) {
-    findings.push(...withAction(judgeCallerIdValue({
-      number, context: CallerIdContext.TRANSFER, inventory: options.inventory, property: 'CallerId.Number',
+  }
+  const judgedWithNumber = number !== undefined && !options.isDeployTimeValue?.(number) && callerIdValueForm(number) === 'static';
+  if (number !== undefined && !options.isDeployTimeValue?.(number)) {
+    findings.push(...withAction(judgeCallerId(flow, action, number, context, options, {
+      destination: staticDestination,
+      callerIdName: judgedWithNumber ? name : undefined,
     }), action.Identifier));
   }
-  const destination = action.Parameters.ThirdPartyPhoneNumber;
-  if (typeof destination === 'string' && callerIdValueForm(destination) === 'static' && !options.isDeployTimeValue?.(destination)) {
-    findings.push(...withAction(judgeStaticDestination(destination, 'ThirdPartyPhoneNumber'), action.Identifier));
+  if (name !== undefined && !judgedWithNumber) {
+    findings.push(...withAction(judgeCallerIdName({ name, context, property: 'CallerId.Name' }), action.Identifier));
+  }
+  if (staticDestination !== undefined) {
+    findings.push(...withAction(judgeStaticDestination(staticDestination, 'ThirdPartyPhoneNumber'), action.Identifier));
   }
   return findings;
+}
+
+/** Judges one action's caller ID: a static number by every number rule, a reference by what guards it. */
+function judgeCallerId(
+  flow: FlowDocument, action: FlowAction, number: string, context: CallerIdContext, options: FlowCheckOptions,
+  extra: { readonly destination?: string; readonly callerIdName?: string } = {},
+): Finding[] {
+  if (callerIdValueForm(number) === 'reference') {
+    return judgeDynamicCallerId(number, context, 'CallerId.Number', guardOf(flow, action, number, options));
+  }
+  const approval = options.approvedExternalNumbers?.[number];
+  return judgeCallerIdValue({
+    number, context, inventory: options.inventory, property: 'CallerId.Number',
+    ...(extra.destination !== undefined ? { destination: extra.destination } : {}),
+    ...(extra.callerIdName !== undefined ? { callerIdName: extra.callerIdName, callerIdNameProperty: 'CallerId.Name' } : {}),
+    ...(approval !== undefined ? { approvedExternal: { approvalReference: approval } } : {}),
+  });
+}
+
+/**
+ * What guards a dynamic caller ID during the call, as a sentence, or undefined when nothing does. It is guarded
+ * when every way from the start to the action goes through an `Equals` branch of a `Compare` on the same
+ * reference whose operand is a claimed (or approved) number: only such values reach it.
+ */
+function guardOf(flow: FlowDocument, action: FlowAction, reference: string, options: FlowCheckOptions): string | undefined {
+  const acceptable = (value: string): boolean => {
+    if (options.approvedExternalNumbers?.[value] !== undefined) return true;
+    return options.inventory ? options.inventory.get(value) !== undefined : parseE164(value).ok;
+  };
+  const guards = flow.Actions.filter((a) => a.Type === ActionTypes.COMPARE && a.Parameters.ComparisonValue === reference);
+  const guardingEdges = new Set<FlowCondition>();
+  for (const compare of guards) {
+    for (const c of compare.Transitions.Conditions ?? []) {
+      if (c.Condition.Operator === 'Equals' && c.Condition.Operands.every(acceptable)) guardingEdges.add(c);
+    }
+  }
+  if (guardingEdges.size === 0) return undefined;
+  const byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
+  const seen = new Set<string>();
+  const stack = [flow.StartAction];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    const current = byId.get(id);
+    if (!current) continue;
+    seen.add(id);
+    if (id === action.Identifier) return undefined;
+    const t = current.Transitions;
+    stack.push(...(t.NextAction ? [t.NextAction] : []), ...(t.Errors ?? []).map((e) => e.NextAction));
+    for (const c of t.Conditions ?? []) {
+      if (!guardingEdges.has(c)) stack.push(c.NextAction);
+    }
+  }
+  const names = guards.map((g) => `"${g.Identifier}"`).join(', ');
+  return `It is reached only through Compare ${names} on the same reference, which lets through ` +
+    `${options.inventory ? 'claimed' : 'E.164'} numbers only; any other value takes the Compare's other branches`;
 }
 
 function checkParticipantBeforeCall(flow: FlowDocument): Finding[] {
@@ -173,6 +246,13 @@ function callerIdNumberOf(action: FlowAction): string | undefined {
   if (typeof callerId !== 'object' || callerId === null) return undefined;
   const number = (callerId as Record<string, unknown>).Number;
   return typeof number === 'string' && number.length > 0 ? number : undefined;
+}
+
+function callerIdNameOf(action: FlowAction): string | undefined {
+  const callerId = action.Parameters.CallerId;
+  if (typeof callerId !== 'object' || callerId === null) return undefined;
+  const name = (callerId as Record<string, unknown>).Name;
+  return typeof name === 'string' && name.length > 0 ? name : undefined;
 }
 
 function withAction(findings: Finding[], actionId: string): Finding[] {

@@ -1,0 +1,66 @@
+import { COUNTRY_RULES } from './country-rules';
+import { Severity } from './findings';
+import { FlowRules } from './flow/check';
+import { FlowStructureRules } from './flow/structure';
+import { RuleDefinition } from './rule-definition';
+import { CallerIdRules } from './rules';
+
+const FLOW_LANGUAGE = 'Connect flow language reference';
+const CONNECT_SAVE = 'Connect refuses to save the flow';
+
+function structure(id: string, trigger: string, fix: string, source: string): RuleDefinition {
+  return { id, severity: Severity.ERROR, trigger, fix, source };
+}
+
+/** The flow-structure rules, described for the catalogue (their checks live in `flow/structure.ts`). */
+export const FlowStructureRuleDefinitions: readonly RuleDefinition[] = [
+  structure(FlowStructureRules.VERSION, 'A flow whose `Version` is not `2019-10-30`.',
+    'Set `Version` to `2019-10-30`, the only flow-language version.', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+  structure(FlowStructureRules.START_ACTION, 'A flow with no actions, or whose `StartAction` names no action of the flow.',
+    'Point `StartAction` at the first action.', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+  structure(FlowStructureRules.DUPLICATE_IDENTIFIER, 'Two actions with the same `Identifier`.',
+    'Give each action its own identifier.', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+  structure(FlowStructureRules.INVALID_IDENTIFIER,
+    'An action `Identifier` that is empty, over 50 characters, contains one of `% : ( \\ / ) = $ , ; [ ] { }` or is a reserved word.',
+    'Use up to 50 letters, digits and dashes (console exports use UUIDs).', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+  structure(FlowStructureRules.DANGLING_TRANSITION, 'A transition whose `NextAction` is not an action of the flow.',
+    'Point it at an action of the same flow.', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+  structure(FlowStructureRules.TOO_MANY_ACTIONS, 'A flow with more than 250 actions.',
+    'Split it with Transfer to flow or flow modules.', `${FLOW_LANGUAGE}: at most 250 actions per flow`),
+  structure(FlowStructureRules.CONTENT_TOO_LONG, 'Flow content over 256,000 characters.',
+    'Shorten prompts or remove designer metadata.', 'CloudFormation `AWS::Connect::ContactFlow`: Content is at most 256,000 characters'),
+  structure(FlowStructureRules.UNHANDLED_ERROR, 'A generated action without a branch for one of the errors Connect requires it to handle.',
+    'Add the missing error branches.', `${FLOW_LANGUAGE}: the error types of each action`),
+  structure(FlowStructureRules.DEAD_END, 'A generated action that has nowhere to send the contact.',
+    'Give it a next action, or end the flow with Disconnect or End flow.', FLOW_LANGUAGE),
+  structure(FlowStructureRules.TERMINAL_WITH_TRANSITIONS, 'A generated Disconnect or End flow action with transitions.',
+    'Remove its transitions: terminal actions are written with `"Transitions": {}`.', FLOW_LANGUAGE),
+];
+
+/**
+ * Every rule the core applies, in the order the README lists them: caller ID rules, country and number-type
+ * rules, flow rules, flow-structure rules. Rules of the CDK layer (e.g. `InventoryRules`) are not included: the
+ * core does not depend on the CDK.
+ */
+export const ALL_RULES: readonly RuleDefinition[] = [
+  ...Object.values(CallerIdRules),
+  ...COUNTRY_RULES,
+  ...Object.values(FlowRules),
+  ...FlowStructureRuleDefinitions,
+];
+
+/** The rule with this id, or undefined. */
+export function findRule(id: string, rules: readonly RuleDefinition[] = ALL_RULES): RuleDefinition | undefined {
+  return rules.find((r) => r.id === id);
+}
+
+/** The rule catalogue as a Markdown table: id, severity, what triggers it, what to do, source. */
+export function renderRuleTable(rules: readonly RuleDefinition[] = ALL_RULES): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [
+    '| id | severity | what triggers it | what to do | source |',
+    '| --- | --- | --- | --- | --- |',
+    ...rules.map((r) => `| \`${r.id}\` | ${r.severity} | ${cell(r.trigger)} | ${cell(r.fix)} | ${cell(r.source)} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
