@@ -46,7 +46,7 @@ export class ExampleContactCentreStack extends Stack {
       callerId: CallerId.fromNumber('+81368001234'),
     });
 
-    new TransferToPhoneNumberFlow(this, 'TransferToPartner', {
+    const toPartner = new TransferToPhoneNumberFlow(this, 'TransferToPartner', {
       claimedNumbers: numbers,
       name: 'Transfer to partner desk',
       flowType: TransferFlowType.QUEUE_TRANSFER,
@@ -55,6 +55,14 @@ export class ExampleContactCentreStack extends Stack {
       fallbackCallerId: CallerId.fromNumber('+81368001235'),
       continueFlowExecution: true,
     });
+
+    // Warnings reviewed for this contact centre, each acknowledged with its reason.
+    CallerId.acknowledgeWarning(whisper, 'CALLER_ID_DYNAMIC',
+      'The per-line-of-business number is set by our routing Lambda; the generated guard sends any other value to the queue number.');
+    CallerId.acknowledgeWarning(toPartner, 'CALLER_ID_DYNAMIC',
+      'The partner desk chooses the caller ID per contract; the generated guard falls back to +81368001235.');
+    CallerId.acknowledgeWarning(salesQueue, 'CALLER_ID_NAME_NOT_SHOWN',
+      'The name labels the queue for supervisors; these are Japanese numbers, where no caller ID name is shown to customers anyway.');
 
     // A renewal campaign: people who answer go to the sales agents; a voicemail greeting gets a message once
     // its beep has sounded (awaitPrompt), so the recording holds the whole message.
