@@ -23,3 +23,7 @@ export * from './constructs/outbound-campaign';
 export * from './core/rule-definition';
 export * from './core/country-rules';
 export * from './core/catalogue';
+export * from './core/checks-rules';
+export * from './core/cfn-content';
+export * from './constructs/caller-id-checks';
+export * from './constructs/flow-file';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { renderRuleTable } from '../lib/core/catalogue';
 
 // Every TypeScript snippet in the README must compile against the library as published.
 const ROOT = path.join(__dirname, '..');
@@ -26,4 +27,10 @@ test('README TypeScript snippets compile', () => {
     .map((d) => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   fs.rmSync(dir, { recursive: true, force: true });
   expect(problems).toEqual([]);
+});
+
+test('the README rule table is the rule catalogue', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const table = /<!-- rules:start -->\n([\s\S]*?)<!-- rules:end -->/.exec(readme)?.[1];
+  expect(table?.trim()).toBe(renderRuleTable().trim());
 });

@@ -3,11 +3,10 @@ import { CfnPhoneNumber } from 'aws-cdk-lib/aws-connect';
 import { Construct, IConstruct } from 'constructs';
 import { isKnownCountry } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
-import { ClaimedNumber, Inventory, inventoryContextKey, parseInventoryDocument, PhoneNumberType } from '../core/inventory';
+import { ClaimedNumber, Inventory, inventoryContextKey, InventoryRules, parseInventoryDocument, PhoneNumberType } from '../core/inventory';
 import { CallerIdVerification } from './caller-id-verification';
 import { reportFindings } from './report';
-import { finding, RuleDefinition } from '../core/rules';
-import { Severity } from '../core/findings';
+import { finding } from '../core/rules';
 
 /** A number claimed in this app: its address and ARN are known only after deployment. */
 export interface IClaimedPhoneNumber extends IConstruct {
@@ -98,15 +97,6 @@ export interface ClaimedNumbersFromNumbersProps extends ClaimedNumbersOptions {
 /** Props for `ClaimedNumbers.fromLookup`. */
 export interface ClaimedNumbersFromLookupProps extends ClaimedNumbersOptions {}
 
-const INVENTORY_MISSING: RuleDefinition = {
-  id: 'INVENTORY_MISSING', severity: Severity.ERROR,
-  trigger: '`ClaimedNumbers.fromLookup` finds no inventory for the instance in `cdk.context.json`, or an unreadable one.',
-  fix: 'Run `npx connect-caller-id lookup --instance-arn <arn>` and commit `cdk.context.json`.',
-  source: 'cdk-connect-caller-id',
-};
-
-/** The inventory rule of this module, for the rule catalogue. */
-export const InventoryRules = { INVENTORY_MISSING } as const;
 
 /**
  * The claimed numbers of one Amazon Connect instance: what every caller ID in the app is judged against.
@@ -125,7 +115,7 @@ export class ClaimedNumbers extends Construct {
     const key = inventoryContextKey(props.instanceArn);
     const value = scope.node.tryGetContext(key);
     if (value === undefined) {
-      reportFindings(claimed, [finding(INVENTORY_MISSING,
+      reportFindings(claimed, [finding(InventoryRules.INVENTORY_MISSING,
         `No claimed-number inventory for ${props.instanceArn} in the context (key ${key}). ` +
         `Fill it with: ${lookupCommand(props.instanceArn)} and commit cdk.context.json`)]);
       return claimed;
@@ -138,7 +128,7 @@ export class ClaimedNumbers extends Construct {
       claimed._inventory = new Inventory(doc.instanceArn, doc.numbers);
     } catch (e) {
       if (!(e instanceof CallerIdInputError)) throw e;
-      reportFindings(claimed, [finding(INVENTORY_MISSING, `${e.message}. Refresh it with: ${lookupCommand(props.instanceArn)}`)]);
+      reportFindings(claimed, [finding(InventoryRules.INVENTORY_MISSING, `${e.message}. Refresh it with: ${lookupCommand(props.instanceArn)}`)]);
     }
     return claimed;
   }

@@ -1,7 +1,10 @@
+import { CampaignRules } from './campaign-rules';
+import { CallerIdChecksRules } from './checks-rules';
 import { COUNTRY_RULES } from './country-rules';
 import { Severity } from './findings';
 import { FlowRules } from './flow/check';
 import { FlowStructureRules } from './flow/structure';
+import { InventoryRules } from './inventory';
 import { RuleDefinition } from './rule-definition';
 import { CallerIdRules } from './rules';
 
@@ -47,6 +50,9 @@ export const ALL_RULES: readonly RuleDefinition[] = [
   ...COUNTRY_RULES,
   ...Object.values(FlowRules),
   ...FlowStructureRuleDefinitions,
+  ...Object.values(CampaignRules),
+  ...Object.values(CallerIdChecksRules),
+  ...Object.values(InventoryRules),
 ];
 
 /** The rule with this id, or undefined. */

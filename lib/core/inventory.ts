@@ -1,5 +1,7 @@
 import { parseE164 } from './e164';
 import { CallerIdInputError } from './errors';
+import { Severity } from './findings';
+import { RuleDefinition } from './rule-definition';
 
 /** The number types Amazon Connect claims (`AWS::Connect::PhoneNumber` `Type`, `ListPhoneNumbersV2` `PhoneNumberType`). */
 export enum PhoneNumberType {
@@ -182,3 +184,13 @@ function describe(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+
+const INVENTORY_MISSING: RuleDefinition = {
+  id: 'INVENTORY_MISSING', severity: Severity.ERROR,
+  trigger: '`ClaimedNumbers.fromLookup` finds no inventory for the instance in `cdk.context.json`, or an unreadable one.',
+  fix: 'Run `npx connect-caller-id lookup --instance-arn <arn>` and commit `cdk.context.json`.',
+  source: 'cdk-connect-caller-id',
+};
+
+/** The rule `ClaimedNumbers.fromLookup` reports when the cached inventory is missing or unreadable. */
+export const InventoryRules = { INVENTORY_MISSING } as const;

@@ -11,8 +11,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncRe
 }
 
 /** Runs the real CDK CLI. */
-export function runCdk(args: string[], cwd: string = ROOT): SpawnSyncReturns<string> {
+export function runCdk(args: string[], cwd: string = ROOT, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CDK, ...args], {
-    encoding: 'utf8', cwd, env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CI: 'true' }, timeout: 120_000,
+    encoding: 'utf8', cwd, env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CI: 'true', ...env }, timeout: 120_000,
   });
 }
