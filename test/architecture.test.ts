@@ -11,7 +11,7 @@ const RULES: Record<string, { layers: string[]; packages: RegExp }> = {
   cli: { layers: ['core', 'lookup', 'cli'], packages: /^@aws-sdk\/client-connect$/ },
   constructs: { layers: ['core', 'constructs'], packages: /^(aws-cdk-lib(\/|$)|constructs$)/ },
 };
-const NODE_BUILTINS = /^(fs|path|os|crypto|util|http|https|url|timers\/promises|perf_hooks|child_process|events)$/;
+const NODE_BUILTINS = /^(fs|path|os|crypto|util|http|https|url|timers\/promises|perf_hooks|child_process|events|worker_threads)$/;
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -109,10 +109,11 @@ describe('readFlowExport on console exports', () => {
     const built = builder.build();
 
     // WHEN
-    const read = readFlowExport(JSON.stringify(built), 'built');
+    const text = JSON.stringify(built);
+    const read = readFlowExport(text, 'built');
 
     // THEN
-    expect(read).toEqual({ flow: built, type: ContactFlowType.OUTBOUND_WHISPER, name: 'Round trip' });
+    expect(read).toEqual({ flow: built, type: ContactFlowType.OUTBOUND_WHISPER, name: 'Round trip', contentLength: text.length });
   });
 });
 
@@ -127,7 +128,10 @@ describe('readFlowContent shapes', () => {
   test('GIVEN a DescribeContactFlow response whose Content is an object WHEN read THEN it reads like the escaped form', () => {
     const wrapped = JSON.parse(fixture(DESCRIBED));
     wrapped.ContactFlow.Content = JSON.parse(wrapped.ContactFlow.Content);
-    expect(readFlowContent(wrapped, 'x')).toEqual(readFlowExport(fixture(DESCRIBED), 'x'));
+    const { contentLength, ...escaped } = readFlowExport(fixture(DESCRIBED), 'x');
+    expect(readFlowContent(wrapped, 'x')).toEqual(escaped);
+    // Only the escaped form has a text whose length Connect's limit applies to.
+    expect(contentLength).toBe(JSON.parse(fixture(DESCRIBED)).ContactFlow.Content.length);
   });
 
   test('GIVEN a wrapper without Type and Name WHEN read THEN both come from the metadata', () => {

@@ -2,11 +2,10 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { findRule } from '../core/catalogue';
 import { CallerIdInputError } from '../core/errors';
-import { checkFlow, FlowCheckOptions } from '../core/flow/check';
 import { ContactFlowType } from '../core/flow/model';
-import { readFlowExport } from '../core/flow/reader';
 import { Finding, Severity } from '../core/findings';
-import { Inventory, parseInventoryDocument } from '../core/inventory';
+import { InventoryDocument, parseInventoryDocument } from '../core/inventory';
+import { checkFiles, FileResult } from './check-files';
 import { CliIo, ExitCode, UsageError } from './io';
 
 export const CHECK_USAGE = `Usage: connect-caller-id check --numbers INVENTORY.json [--type FLOW_TYPE] [--acknowledge RULE_ID]...
@@ -28,15 +27,7 @@ against an instance's claimed numbers, with the same rules as the CDK constructs
 
 Exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input.`;
 
-interface FileResult {
-  readonly file: string;
-  readonly type?: ContactFlowType;
-  readonly findings: Finding[];
-  /** Why the file could not be checked. */
-  readonly unreadable?: string;
-}
-
-export function runCheck(args: string[], io: CliIo): ExitCode {
+export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCheckArgs(args);
   if (!values.numbers) throw new UsageError('--numbers INVENTORY.json is required');
   if (positionals.length === 0) throw new UsageError('name at least one flow file to check');
@@ -48,10 +39,9 @@ export function runCheck(args: string[], io: CliIo): ExitCode {
   const acknowledged = parseAcknowledgements(values.acknowledge ?? []);
   const approvedExternalNumbers = parseApprovedExternal(values['approved-external'] ?? []);
 
-  let inventory: Inventory;
+  let inventory: InventoryDocument;
   try {
-    const doc = parseInventoryDocument(readJson(values.numbers), values.numbers);
-    inventory = new Inventory(doc.instanceArn, doc.numbers);
+    inventory = parseInventoryDocument(readJson(values.numbers), values.numbers);
   } catch (e) {
     if (e instanceof CallerIdInputError) {
       io.err(e.message);
@@ -60,7 +50,7 @@ export function runCheck(args: string[], io: CliIo): ExitCode {
     throw e;
   }
 
-  const checked = positionals.map((file) => checkFile(file, { inventory, approvedExternalNumbers }, forcedType as ContactFlowType | undefined));
+  const checked = await checkFiles(positionals, { inventory, approvedExternalNumbers, forcedType: forcedType as ContactFlowType | undefined });
   const results = checked.map((r) => ({ ...r, findings: r.findings.filter((f) => !acknowledged.has(f.ruleId)) }));
   const acknowledgedCount = checked.reduce((n, r) => n + r.findings.length, 0) - results.reduce((n, r) => n + r.findings.length, 0);
   const errors = count(results, Severity.ERROR);
@@ -83,7 +73,7 @@ export function runCheck(args: string[], io: CliIo): ExitCode {
       if (r.unreadable !== undefined) io.err(r.unreadable);
       for (const f of r.findings) io.out(formatLine(r.file, f));
     }
-    io.err(`${results.length} flow file(s) checked against ${inventory.size} claimed number(s): ` +
+    io.err(`${results.length} flow file(s) checked against ${inventory.numbers.length} claimed number(s): ` +
       `${errors} error(s), ${warnings} warning(s)` +
       `${acknowledgedCount > 0 ? ` (${acknowledgedCount} acknowledged)` : ''}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`);
   }
@@ -132,31 +122,6 @@ function parseApprovedExternal(entries: readonly string[]): Record<string, strin
     approved[match[1]] = match[2];
   }
   return approved;
-}
-
-function checkFile(
-  file: string, options: Pick<FlowCheckOptions, 'inventory' | 'approvedExternalNumbers'>, forcedType: ContactFlowType | undefined,
-): FileResult {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return { file, findings: [], unreadable: `${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
-  }
-  try {
-    const read = readFlowExport(text, file);
-    const type = forcedType ?? read.type;
-    if (!type) {
-      return {
-        file, findings: [],
-        unreadable: `${file}: the flow type is not in the file (no DescribeContactFlow Type, no Metadata.type); pass --type`,
-      };
-    }
-    return { file, type, findings: checkFlow(read.flow, { ...options, type }) };
-  } catch (e) {
-    if (e instanceof CallerIdInputError) return { file, findings: [], unreadable: e.message };
-    throw e;
-  }
 }
 
 function formatLine(file: string, f: Finding): string {

@@ -17,7 +17,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     switch (command) {
       case 'check':
         if (help) return printed(io, CHECK_USAGE);
-        return runCheck(args, io);
+        return await runCheck(args, io);
       case 'lookup': {
         // Loaded only for lookup: the AWS SDK would otherwise add its start-up time to every `check` in a pre-commit hook.
         const { LOOKUP_USAGE, runLookup } = await import('./lookup');

@@ -51,6 +51,11 @@ export interface FlowCheckOptions {
    */
   readonly isDeployTimeValue?: (value: string) => boolean;
   /**
+   * The length of the flow content as it will be deployed, when known (`ReadFlow.contentLength`).
+   * @default - the length of the flow serialized
+   */
+  readonly contentLength?: number;
+  /**
    * Numbers AWS Support approved as external caller IDs, each with its approval reference: they need not be
    * claimed (the country rules still apply).
    * @default - none: every caller ID must be claimed
@@ -84,7 +89,7 @@ export function usesDynamicCallerId(flow: FlowDocument): boolean {
 
 /** Applies every flow rule: structure, where caller-ID actions stand, and each caller ID and destination. */
 export function checkFlow(flow: FlowDocument, options: FlowCheckOptions): Finding[] {
-  const findings = validateFlowStructure(flow);
+  const findings = validateFlowStructure(flow, options.contentLength);
   for (const action of flow.Actions) {
     if (action.Type === ActionTypes.CALL_PHONE_NUMBER) findings.push(...checkCallPhoneNumber(flow, action, options));
     if (action.Type === ActionTypes.TRANSFER_TO_PHONE_NUMBER) findings.push(...checkTransfer(flow, action, options));

@@ -24,6 +24,11 @@ export interface ReadFlow {
    * @default - undefined when the export does not say
    */
   readonly name?: string;
+  /**
+   * The length of the flow content text as read (Connect's 256,000-character limit applies to it).
+   * @default - undefined when the content was given as an object
+   */
+  readonly contentLength?: number;
 }
 
 /** The spelling of the transfer timeout that console exports use, and that this library emits. */
@@ -53,19 +58,25 @@ export function readFlowExport(text: string, source: string): ReadFlow {
   if (typeof text !== 'string') {
     throw new CallerIdInputError(`${source}: expected JSON text, got ${describe(text)}; expected ${ACCEPTED}.`);
   }
-  return readFlowContent(parseJson(text, source, 'is'), source);
+  checkTextNesting(text, source);
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return readParsed(parseJson(text, source, 'is'), source, text.length - bom);
 }
 
 /** Like `readFlowExport`, for a value already parsed from JSON. */
 export function readFlowContent(value: unknown, source: string): ReadFlow {
   checkNesting(value, source);
+  return readParsed(value, source, undefined);
+}
+
+function readParsed(value: unknown, source: string, textLength: number | undefined): ReadFlow {
   if (!isObject(value)) {
     throw new CallerIdInputError(`${source}: is JSON but not a flow: the top level is ${describe(value)}; expected ${ACCEPTED}.`);
   }
   if (hasOwn(value, 'ContactFlow')) return readDescribeResponse(value.ContactFlow, source);
 
   const flow = readFlowDocument(value, source);
-  return withDefined({ flow, type: metadataType(flow), name: metadataName(flow) });
+  return withDefined({ flow, type: metadataType(flow), name: metadataName(flow), contentLength: textLength });
 }
 
 function readDescribeResponse(contactFlow: unknown, source: string): ReadFlow {
@@ -84,8 +95,8 @@ function readDescribeResponse(contactFlow: unknown, source: string): ReadFlow {
   const content = contactFlow.Content;
   let parsed: unknown;
   if (typeof content === 'string') {
+    checkTextNesting(content, source);
     parsed = parseJson(content, source, 'ContactFlow.Content is', 'the flow content {"Version": "2019-10-30", "StartAction": ..., "Actions": [...]} as an escaped JSON string');
-    checkNesting(parsed, source);
   } else if (isObject(content)) {
     parsed = content;
   } else {
@@ -103,6 +114,7 @@ function readDescribeResponse(contactFlow: unknown, source: string): ReadFlow {
     flow,
     type: (type as ContactFlowType | undefined) ?? metadataType(flow),
     name: name ?? metadataName(flow),
+    contentLength: typeof content === 'string' ? content.length : undefined,
   });
 }
 
@@ -246,14 +258,14 @@ function metadataName(flow: FlowDocument): string | undefined {
 
 function parseJson(text: string, source: string, subject: string, expected: string = ACCEPTED): unknown {
   // Files saved by some Windows editors start with a byte order mark, which JSON.parse refuses.
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const body = text.slice(bom);
-  if (body.trim().length === 0) {
-    throw new CallerIdInputError(`${source}: ${subject} empty; expected ${expected}.`);
-  }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
     return JSON.parse(body);
   } catch (e) {
+    // Only on failure: trimming a large text copies it, and most texts parse.
+    if (body.trim().length === 0) {
+      throw new CallerIdInputError(`${source}: ${subject} empty; expected ${expected}.`);
+    }
     const message = e instanceof Error ? e.message : String(e);
     // Engines disagree on whether and how they report the position, so find it independently.
     const offset = syntaxErrorOffset(body);
@@ -381,6 +393,30 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
 
+/**
+ * The same limit as `checkNesting`, judged on the text before parsing: a scan of the characters costs a fraction
+ * of walking the parsed objects, and JSON text cannot hold cycles.
+ */
+function checkTextNesting(text: string, source: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_FLOW_NESTING) {
+        throw new CallerIdInputError(`${source}: nests more than ${MAX_FLOW_NESTING} levels deep; flow exports nest fewer than 10.`);
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+}
+
 /** Iterative, so that the check itself cannot overflow the stack; also stops cycles in hand-made values. */
 function checkNesting(value: unknown, source: string): void {
   const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
@@ -426,10 +462,11 @@ function show(value: unknown): string {
   return describe(value);
 }
 
-function withDefined(read: { flow: FlowDocument; type?: ContactFlowType; name?: string }): ReadFlow {
+function withDefined(read: { flow: FlowDocument; type?: ContactFlowType; name?: string; contentLength?: number }): ReadFlow {
   return {
     flow: read.flow,
     ...(read.type !== undefined ? { type: read.type } : {}),
     ...(read.name !== undefined ? { name: read.name } : {}),
+    ...(read.contentLength !== undefined ? { contentLength: read.contentLength } : {}),
   };
 }

@@ -57,7 +57,7 @@ export function identifierProblem(identifier: string): string | undefined {
  * transition lands on an action of the flow, and the size limits. It does not require error branches:
  * flows exported from the console may omit them and Connect still accepts them.
  */
-export function validateFlowStructure(flow: FlowDocument): Finding[] {
+export function validateFlowStructure(flow: FlowDocument, knownContentLength?: number): Finding[] {
   const findings: Finding[] = [];
   const error = (ruleId: string, message: string, actionId?: string): void => {
     findings.push(actionId === undefined ? { ruleId, severity: Severity.ERROR, message } : { ruleId, severity: Severity.ERROR, message, actionId });
@@ -111,7 +111,8 @@ export function validateFlowStructure(flow: FlowDocument): Finding[] {
     );
   }
 
-  const length = contentLength(flow);
+  // A flow read from text has its length already; serializing it again is most of the cost of this check.
+  const length = knownContentLength ?? contentLength(flow);
   if (length === undefined) {
     error(FlowStructureRules.CONTENT_TOO_LONG, 'The flow content nests too deeply to be serialized; Connect accepts flat JSON content.');
   } else if (length > MAX_FLOW_CONTENT_LENGTH) {

@@ -1,0 +1,88 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { CallerIdInputError } from '../core/errors';
+import { checkFlow } from '../core/flow/check';
+import { ContactFlowType } from '../core/flow/model';
+import { readFlowExport } from '../core/flow/reader';
+import { Finding } from '../core/findings';
+import { Inventory, InventoryDocument } from '../core/inventory';
+
+/** What every file is checked against; plain data, so it can be handed to worker threads. */
+export interface CheckRequest {
+  readonly inventory: InventoryDocument;
+  readonly approvedExternalNumbers: Record<string, string>;
+  readonly forcedType?: ContactFlowType;
+}
+
+export interface FileResult {
+  readonly file: string;
+  readonly type?: ContactFlowType;
+  readonly findings: Finding[];
+  /** Why the file could not be checked. */
+  readonly unreadable?: string;
+}
+
+/** Below this many files per thread, starting a worker thread costs more than it saves. */
+const FILES_PER_THREAD = 250;
+const MAX_THREADS = 8;
+const WORKER = path.join(__dirname, 'check-worker.js');
+
+/**
+ * Checks the files, in order. Large batches (a repository's worth of exports in CI) are spread over threads,
+ * one per core: reading and parsing the JSON is most of the work, and it parallelizes perfectly.
+ */
+export async function checkFiles(files: readonly string[], request: CheckRequest): Promise<FileResult[]> {
+  const threads = Math.min(MAX_THREADS, os.availableParallelism(), Math.floor(files.length / FILES_PER_THREAD));
+  // The worker script exists next to this module once compiled; run from TypeScript sources, check in-process.
+  if (threads < 2 || !fs.existsSync(WORKER)) return checkFilesInProcess(files, request);
+  // This thread takes the first share itself: its modules are loaded already, a new worker's are not.
+  const size = Math.ceil(files.length / threads);
+  const shares = Array.from({ length: threads }, (_, i) => files.slice(i * size, (i + 1) * size));
+  const others = shares.slice(1).map((share) => runWorker(share, request));
+  const own = checkFilesInProcess(shares[0], request);
+  return [own, ...(await Promise.all(others))].flat();
+}
+
+export function checkFilesInProcess(files: readonly string[], request: CheckRequest): FileResult[] {
+  const inventory = new Inventory(request.inventory.instanceArn, request.inventory.numbers);
+  return files.map((file) => checkFile(file, inventory, request));
+}
+
+function runWorker(files: readonly string[], request: CheckRequest): Promise<FileResult[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER, { workerData: { files, request } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`a check worker stopped with exit code ${code}`));
+    });
+  });
+}
+
+function checkFile(file: string, inventory: Inventory, request: CheckRequest): FileResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return { file, findings: [], unreadable: `${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  try {
+    const read = readFlowExport(text, file);
+    const type = request.forcedType ?? read.type;
+    if (!type) {
+      return {
+        file, findings: [],
+        unreadable: `${file}: the flow type is not in the file (no DescribeContactFlow Type, no Metadata.type); pass --type`,
+      };
+    }
+    const findings = checkFlow(read.flow, {
+      type, inventory, approvedExternalNumbers: request.approvedExternalNumbers, contentLength: read.contentLength,
+    });
+    return { file, type, findings };
+  } catch (e) {
+    if (e instanceof CallerIdInputError) return { file, findings: [], unreadable: e.message };
+    throw e;
+  }
+}
