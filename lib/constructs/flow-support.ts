@@ -5,6 +5,7 @@ import { CallerIdInputError } from '../core/errors';
 import { ActionHandle, FlowBuilder } from '../core/flow/builder';
 import { ActionTypes, FlowDocument } from '../core/flow/model';
 import { Finding, hasErrors } from '../core/findings';
+import { Inventory } from '../core/inventory';
 import {
   CallerIdContext, judgeCallerIdFacts, judgeCallerIdName, judgeDynamicCallerId, judgeStaticCallerId,
 } from '../core/rules';
@@ -114,13 +115,23 @@ export function registerStaticNumbers(user: IConstruct, claimedNumbers: ClaimedN
 export function guardValues(claimedNumbers: ClaimedNumbers, allowed: readonly CallerId[] | undefined): string[] {
   if (allowed) return allowed.map((c) => c.value!).filter((v) => v !== undefined);
   const inventory = claimedNumbers.inventory;
-  const values = claimedNumbers.numbers
-    .filter((n) => canPlaceCalls(numberFacts(n.number, inventory)))
-    .map((n) => n.number);
+  const values = inventory ? [...callingNumbers(inventory)] : [];
   for (const claim of claimedNumbers.claimedInApp) {
     if (canPlaceCalls(claimFacts(claim))) values.push(claim.address);
   }
   return values;
+}
+
+const callingNumbersOf = new WeakMap<Inventory, readonly string[]>();
+
+/** The inventory's numbers that can place calls; judged once per inventory, since every guard of an app needs them. */
+function callingNumbers(inventory: Inventory): readonly string[] {
+  let numbers = callingNumbersOf.get(inventory);
+  if (!numbers) {
+    numbers = inventory.numbers.filter((n) => canPlaceCalls(numberFacts(n.number, inventory))).map((n) => n.number);
+    callingNumbersOf.set(inventory, numbers);
+  }
+  return numbers;
 }
 
 function canPlaceCalls(facts: NumberFacts | undefined): boolean {

@@ -73,7 +73,8 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
     this.usesDynamicCallerId = callerId.isDynamic;
     this.callerId = callerId;
 
-    const guardedBy = guardValues(claimedNumbers, props.allowedCallerIds);
+    // Only a dynamic caller ID has a guard to describe.
+    const guardedBy = callerId.isDynamic ? guardValues(claimedNumbers, props.allowedCallerIds) : [];
     const fallbackText = props.fallbackCallerId
       ? `fallbackCallerId ${props.fallbackCallerId}`
       : "the queue's outbound caller ID number (Call phone number without a caller ID)";

@@ -102,7 +102,8 @@ export class TransferToPhoneNumberFlow extends Construct {
 
     const context = CallerIdContext.TRANSFER;
     const destination = props.destination.value;
-    const guardedBy = guardValues(claimedNumbers, props.allowedCallerIds);
+    // Only a dynamic caller ID has a guard to describe.
+    const guardedBy = callerId.isDynamic ? guardValues(claimedNumbers, props.allowedCallerIds) : [];
     // Every caller ID of the flow calls the same destination, so each is judged against it.
     const common: CallerIdJudgementOptions = props.destination.isDynamic ? {} : { destination };
     const findings: Finding[] = [...judgeCallerId(claimedNumbers, callerId, context, 'callerId', {
