@@ -4,7 +4,7 @@ import { CallerIdInputError } from '../lib/core/errors';
 import { Severity } from '../lib/core/findings';
 import { FlowBuilder } from '../lib/core/flow/builder';
 import { ActionTypes, ContactFlowType, FlowAction, FlowDocument } from '../lib/core/flow/model';
-import { MAX_FLOW_NESTING, readFlowContent, readFlowExport, ReadFlow, syntaxErrorOffset } from '../lib/core/flow/reader';
+import { assertFlowNesting, MAX_FLOW_NESTING, readFlowContent, readFlowExport, ReadFlow, syntaxErrorOffset } from '../lib/core/flow/reader';
 import { FlowStructureRules, requiredErrorTypes, transitionTargets, validateFlowStructure } from '../lib/core/flow/structure';
 
 const FIXTURES = join(__dirname, 'fixtures', 'flows');
@@ -289,7 +289,14 @@ describe('readFlowExport error messages', () => {
 
   test('GIVEN nesting deeper than any export WHEN read THEN it is refused before anything recurses into it', () => {
     const deep = `{"Version":"2019-10-30","StartAction":"a","Actions":[{"Identifier":"a","Type":"X","Parameters":{"p":${'['.repeat(100_000)}${']'.repeat(100_000)}}}]}`;
-    expect(inputError(() => readFlowExport(deep, 'f')).message).toBe(`f: nests more than ${MAX_FLOW_NESTING} levels deep; flow exports nest fewer than 10.`);
+    expect(inputError(() => readFlowExport(deep, 'f')).message).toBe(`f: Actions[0] ("a"): nests more than ${MAX_FLOW_NESTING} levels deep; flow exports nest fewer than 10.`);
+  });
+
+  test('GIVEN deep designer metadata WHEN read THEN it reads, and assertFlowNesting refuses it for whoever walks the whole flow', () => {
+    const deep = `{"Version":"2019-10-30","StartAction":"a","Metadata":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}},"Actions":[{"Identifier":"a","Type":"X"}]}`;
+    const read = readFlowExport(deep, 'f');
+    expect(read.flow.Actions).toHaveLength(1);
+    expect(() => assertFlowNesting(read.flow, 'f')).toThrow(`f: nests more than ${MAX_FLOW_NESTING} levels deep`);
   });
 
   test('GIVEN a cyclic hand-made value WHEN read THEN it is refused rather than looping', () => {

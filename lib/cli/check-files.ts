@@ -25,7 +25,7 @@ export interface FileResult {
 }
 
 /** Below this many files per thread, starting a worker thread costs more than it saves. */
-const FILES_PER_THREAD = 250;
+const FILES_PER_THREAD = 1000;
 const MAX_THREADS = 8;
 const WORKER = path.join(__dirname, 'check-worker.js');
 

@@ -7,7 +7,7 @@ import { ActionHandle, FlowBuilder } from '../core/flow/builder';
 import { ActionTypes, ContactFlowType, FlowDocument } from '../core/flow/model';
 import { readFlowExport } from '../core/flow/reader';
 import { ClaimedNumbers } from './claimed-numbers';
-import { validateName } from './flow-support';
+import { listProblems, validateName } from './flow-support';
 
 /** An Amazon Connect queue: an `OutboundQueue` of this app, or one imported with `ConnectQueue.fromQueueArn`. */
 export interface IConnectQueue extends IConstruct {
@@ -337,6 +337,3 @@ function stepProblems(step: CallProgressStep | undefined, where: string): string
 }
 
 /** One problem on the line; several as a list, since each may hold its own punctuation. */
-function listProblems(problems: readonly string[]): string {
-  return problems.length === 1 ? problems[0] : problems.map((p) => `\n  - ${p}`).join('');
-}

@@ -6,7 +6,7 @@ import { parseE164 } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
 import { callerIdUses, checkFlow, usesDynamicCallerId } from '../core/flow/check';
 import { ActionTypes, ContactFlowType, FlowAction, FlowDocument } from '../core/flow/model';
-import { readFlowExport } from '../core/flow/reader';
+import { assertFlowNesting, readFlowExport } from '../core/flow/reader';
 import { callerIdValueForm } from '../core/rules';
 import { CallerId } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
@@ -132,7 +132,10 @@ export class ExportedFlow extends Construct {
       throw new Error(`${this.node.path}: cannot read the flow file ${file}: ${(e as { message?: string }).message ?? String(e)}`);
     }
     try {
-      return readFlowExport(text, file);
+      const read = readFlowExport(text, file);
+      // The ARN mapping below walks every value of the flow.
+      assertFlowNesting(read.flow, file);
+      return read;
     } catch (e) {
       if (e instanceof CallerIdInputError) throw new Error(`${this.node.path}: ${e.message}`);
       throw e;

@@ -197,3 +197,8 @@ export function judgeStaticOnly(
   }
   return judgeCallerId(claimedNumbers, callerId, context, property, options);
 }
+
+/** Several problems of one construct as a list in one message; a single one as it is. */
+export function listProblems(problems: readonly string[]): string {
+  return problems.length === 1 ? problems[0] : problems.map((p) => `\n  - ${p}`).join('');
+}

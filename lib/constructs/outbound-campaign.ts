@@ -9,7 +9,7 @@ import { CallerIdContext } from '../core/rules';
 import { CallerId } from './caller-id';
 import { ICampaignContactFlow, IConnectQueue } from './call-progress-flow';
 import { ClaimedNumbers } from './claimed-numbers';
-import { judgeStaticOnly, registerStaticNumbers, validateName } from './flow-support';
+import { judgeStaticOnly, listProblems, registerStaticNumbers, validateName } from './flow-support';
 import { reportFindings } from './report';
 
 /** Options of the dialling modes that reserve agents of the campaign's queue. */
@@ -281,6 +281,3 @@ function outboundMode(mode: DiallingMode): CfnCampaign.TelephonyOutboundModeProp
 }
 
 /** One problem on the line; several as a list, since each may hold its own punctuation. */
-function listProblems(problems: readonly string[]): string {
-  return problems.length === 1 ? problems[0] : problems.map((p) => `\n  - ${p}`).join('');
-}

@@ -58,7 +58,6 @@ export function readFlowExport(text: string, source: string): ReadFlow {
   if (typeof text !== 'string') {
     throw new CallerIdInputError(`${source}: expected JSON text, got ${describe(text)}; expected ${ACCEPTED}.`);
   }
-  checkTextNesting(text, source);
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   return readParsed(parseJson(text, source, 'is'), source, text.length - bom);
 }
@@ -95,7 +94,6 @@ function readDescribeResponse(contactFlow: unknown, source: string): ReadFlow {
   const content = contactFlow.Content;
   let parsed: unknown;
   if (typeof content === 'string') {
-    checkTextNesting(content, source);
     parsed = parseJson(content, source, 'ContactFlow.Content is', 'the flow content {"Version": "2019-10-30", "StartAction": ..., "Actions": [...]} as an escaped JSON string');
   } else if (isObject(content)) {
     parsed = content;
@@ -168,6 +166,8 @@ function readAction(value: unknown, where: string): FlowAction {
   if (!isObject(parameters)) {
     throw new CallerIdInputError(`${at}: Parameters is ${describe(parameters)}; expected an object of parameter names to values.`);
   }
+  // Parameters are the only free-form values the rules read; the rest of an action has a fixed shape.
+  checkNesting(parameters, at);
   const transitions = value.Transitions === undefined ? {} : value.Transitions;
   if (!isObject(transitions)) {
     throw new CallerIdInputError(`${at}: Transitions is ${describe(transitions)}; expected an object with NextAction, Errors and Conditions.`);
@@ -394,27 +394,13 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 /**
- * The same limit as `checkNesting`, judged on the text before parsing: a scan of the characters costs a fraction
- * of walking the parsed objects, and JSON text cannot hold cycles.
+ * Refuses a value nested deeper than any flow export, before something recursive (serializing it, mapping the
+ * strings inside it) overflows the stack. Flows read from text are only checked where the rules look
+ * (`Parameters`): JSON.parse itself does not recurse, and walking every designer position of a large export
+ * would double the cost of reading it. Whoever walks a whole flow read from text calls this first.
  */
-function checkTextNesting(text: string, source: string): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_FLOW_NESTING) {
-        throw new CallerIdInputError(`${source}: nests more than ${MAX_FLOW_NESTING} levels deep; flow exports nest fewer than 10.`);
-      }
-    } else if (c === 0x7d || c === 0x5d) {
-      depth--;
-    }
-  }
+export function assertFlowNesting(value: unknown, source: string): void {
+  checkNesting(value, source);
 }
 
 /** Iterative, so that the check itself cannot overflow the stack; also stops cycles in hand-made values. */
