@@ -1,4 +1,4 @@
-import { Fn, IAspect, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import { Fn, IAspect, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
 import { CfnContactFlow, CfnPhoneNumber, CfnQueue } from 'aws-cdk-lib/aws-connect';
 import * as campaignsV1 from 'aws-cdk-lib/aws-connectcampaigns';
 import * as campaignsV2 from 'aws-cdk-lib/aws-connectcampaignsv2';
@@ -278,7 +278,7 @@ class ResourceCheck {
     const inventory = numbers?.inventory;
     const fixed = toPhoneNumberArn(arn);
     if (fixed !== undefined) {
-      const claimed = inventory?.numbers.find((n) => n.arn === fixed);
+      const claimed = inventory?.getByArn(fixed);
       this.findings.push(finding(CallerIdChecksRules.QUEUE_ARN_FORM,
         `${property} ${arn} is the instance/.../phone-number/... form of the old ListPhoneNumbers API, which queues refuse; ` +
         `use ${fixed}${claimed ? ` (${claimed.number})` : ''}`));
@@ -293,13 +293,13 @@ class ResourceCheck {
       return undefined;
     }
     if (!inventory) return undefined;
-    const claimed = inventory.numbers.find((n) => n.arn === arn);
+    const claimed = inventory.getByArn(arn);
     if (claimed) {
       this.use(numbers, claimed.number);
       return claimed.number;
     }
     // An inventory declared without ARNs cannot tell an unknown ARN from a claimed number's; Connect decides.
-    if (inventory.numbers.some((n) => n.arn === undefined)) return undefined;
+    if (inventory.hasNumbersWithoutArn) return undefined;
     const options = inventory.numbers.slice(0, 3).map((n) => `${n.number} ${n.arn}`).join(', ');
     this.findings.push(finding(CallerIdRules.NOT_CLAIMED,
       `${property} ${arn} is not the ARN of a number claimed by ${inventory.instanceArn}; outbound calls from the queue would fail. ` +
@@ -401,10 +401,15 @@ class AppIndex {
   }
 
   public flowReferencedBy(stack: Stack, value: string): CfnContactFlow | undefined {
-    return Token.isUnresolved(value) ? this.keys(stack).flows.get(keyOf(stack, value)) : undefined;
+    if (!Token.isUnresolved(value)) return undefined;
+    const target = referencedElement(value);
+    if (target) return target instanceof CfnContactFlow ? target : undefined;
+    return this.keys(stack).flows.get(keyOf(stack, value));
   }
 
   public isClaimInApp(stack: Stack, value: unknown): boolean {
+    const target = referencedElement(value);
+    if (target) return target instanceof CfnPhoneNumber;
     return this.keys(stack).claims.has(keyOf(stack, value));
   }
 
@@ -415,7 +420,10 @@ class AppIndex {
       for (const { campaign, hasSourceNumber, queue: reference } of this.campaigns) {
         if (hasSourceNumber || reference === undefined || !Token.isUnresolved(reference)) continue;
         const stack = Stack.of(campaign);
-        const target = this.keys(stack).queues.get(keyOf(stack, reference));
+        const referenced = referencedElement(reference);
+        const target = referenced
+          ? (referenced instanceof CfnQueue ? referenced : undefined)
+          : this.keys(stack).queues.get(keyOf(stack, reference));
         if (target) this.routedCampaigns.set(target, [...(this.routedCampaigns.get(target) ?? []), campaign.node.path]);
       }
     }
@@ -457,6 +465,18 @@ class AppIndex {
     }
     return keys;
   }
+}
+
+/**
+ * The resource a reference token (`flow.attrContactFlowArn`, `queue.ref`, `phone.attrAddress`) points at, from
+ * the token itself: resolving every resource's references in every stack to compare them costs more than the
+ * checks. Values that are not a single reference (an intrinsic object, a concatenation) are compared by
+ * resolution instead.
+ */
+function referencedElement(value: unknown): IConstruct | undefined {
+  if (typeof value !== 'string' || !Token.isUnresolved(value)) return undefined;
+  const token = Tokenization.reverse(value, { failConcat: false });
+  return token instanceof Reference ? token.target : undefined;
 }
 
 function keyOf(stack: Stack, value: unknown): string {

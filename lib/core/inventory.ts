@@ -151,6 +151,23 @@ export class Inventory {
 
   private _countries?: string[];
 
+  /** The claimed number with this phone-number ARN. */
+  getByArn(arn: string): ClaimedNumber | undefined {
+    if (!this.byArn) {
+      this.byArn = new Map();
+      for (const n of this.byNumber.values()) if (n.arn) this.byArn.set(n.arn, n);
+    }
+    return this.byArn.get(arn);
+  }
+
+  /** Whether some numbers have no ARN recorded (declared in code without one). */
+  get hasNumbersWithoutArn(): boolean {
+    for (const n of this.byNumber.values()) if (!n.arn) return true;
+    return false;
+  }
+
+  private byArn?: Map<string, ClaimedNumber>;
+
   get(e164: string): ClaimedNumber | undefined {
     return this.byNumber.get(e164);
   }
