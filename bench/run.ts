@@ -1,0 +1,252 @@
+/**
+ * `npm run bench`: measures what the guard costs at contact-centre scale and writes bench/results.json.
+ * Every figure is the median of repeated runs in this one process; every comparison is measured side by side.
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { App } from 'aws-cdk-lib';
+import { createConnectClient } from '../lib/lookup/connect-client';
+import { listClaimedNumbers } from '../lib/lookup/list-claimed-numbers';
+import { generateNumbers, startConnectEndpoint } from '../test/support/connect-endpoint';
+import { CentreSize, claimedNumbers, INSTANCE_ARN, rawFlows, synthWithConstructs, synthWithL1 } from './contact-centre';
+import { writeExportedFlows } from './export-flows';
+import { addCallerIdChecks } from './checks';
+
+const ROOT = path.join(__dirname, '..', '..');
+const DIST = path.join(ROOT, 'dist');
+const CLI = path.join(DIST, 'bin', 'connect-caller-id.js');
+const RSS_PRELOAD = path.join(DIST, 'bench', 'max-rss.js');
+
+interface Scale extends CentreSize {
+  readonly name: string;
+  readonly flows: number;
+  readonly lookupNumbers: number;
+  readonly repeats: number;
+}
+
+const SCALES: Scale[] = [
+  { name: 'full', queues: 1000, numbers: 5000, flows: 5000, lookupNumbers: 10_000, repeats: 5 },
+  { name: 'tenth', queues: 100, numbers: 500, flows: 500, lookupNumbers: 1000, repeats: 7 },
+];
+
+const AWS_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIDLOCALBENCH00000', AWS_SECRET_ACCESS_KEY: 'local-bench-secret', AWS_REGION: 'ap-northeast-1',
+  AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Times one synth and removes the cloud assembly it wrote, outside the timing. */
+function timeSynthMs(synth: () => string): number {
+  const start = performance.now();
+  const directory = synth();
+  const ms = performance.now() - start;
+  fs.rmSync(directory, { recursive: true, force: true });
+  return ms;
+}
+
+async function timeAsyncMs<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+interface ProcessRun { readonly ms: number; readonly code: number | null; readonly maxRssKiB: number; readonly stderr: string }
+
+/** Runs a Node.js process to completion without blocking this one (the local endpoint lives here). */
+function runNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
+  const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, ['-r', RSS_PRELOAD, ...args], {
+      cwd: ROOT, env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - start;
+      const maxRssKiB = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : NaN;
+      fs.rmSync(rssFile, { force: true });
+      resolve({ ms, code, maxRssKiB, stderr });
+    });
+  });
+}
+
+async function synthFigures(scale: Scale) {
+  const numbers = claimedNumbers(scale.numbers);
+  const flows = rawFlows(scale, numbers);
+  const runs: Record<string, number[]> = { ours: [], oursSynthOnly: [], raw: [], rawChecked: [], rawCheckedSynthOnly: [] };
+  // Interleaved, so drift in the machine's speed affects every variant alike.
+  for (let i = 0; i < scale.repeats; i++) {
+    runs.ours.push(timeSynthMs(() => synthWithConstructs(scale, numbers)));
+    runs.oursSynthOnly.push(timeSynthMs(() => synthWithConstructs(scale, numbers, false)));
+    runs.raw.push(timeSynthMs(() => synthWithL1(scale, numbers, flows)));
+    runs.rawChecked.push(timeSynthMs(() => synthWithL1(scale, numbers, flows, (app: App) => addCallerIdChecks(app, numbers))));
+    runs.rawCheckedSynthOnly.push(timeSynthMs(() => synthWithL1(scale, numbers, flows, (app: App) => addCallerIdChecks(app, numbers, false))));
+  }
+  const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
+  return {
+    constructsMs: m.ours, constructsSynthOnlyMs: m.oursSynthOnly, l1Ms: m.raw,
+    synthOverheadRatio: m.ours / m.raw, synthOverheadRatioSynthOnly: m.oursSynthOnly / m.raw,
+    l1WithChecksMs: m.rawChecked, l1WithChecksSynthOnlyMs: m.rawCheckedSynthOnly,
+    checksOverheadFraction: (m.rawChecked - m.raw) / m.raw, checksOverheadFractionSynthOnly: (m.rawCheckedSynthOnly - m.raw) / m.raw,
+  };
+}
+
+async function checkFigures(scale: Scale, work: string) {
+  const numbers = claimedNumbers(scale.numbers);
+  const inventory = path.join(work, 'inventory.json');
+  fs.writeFileSync(inventory, JSON.stringify({ instanceArn: INSTANCE_ARN, numbers }));
+  const files = writeExportedFlows(path.join(work, 'flows'), scale.flows, numbers.map((n) => n.number));
+  const actions = files.slice(0, 50).reduce((n, f) => n + JSON.parse(fs.readFileSync(f, 'utf8')).Actions.length, 0) / 50;
+  const all: ProcessRun[] = [];
+  for (let i = 0; i < 3; i++) {
+    const run = await runNode([CLI, 'check', '--numbers', inventory, ...files]);
+    if (run.code !== 0) throw new Error(`check of ${files.length} flows exited ${run.code}: ${run.stderr}`);
+    all.push(run);
+  }
+  const one: ProcessRun[] = [];
+  for (let i = 0; i < 9; i++) one.push(await runNode([CLI, 'check', '--numbers', inventory, files[0]]));
+  const allMs = median(all.map((r) => r.ms));
+  return {
+    flows: files.length, meanActionsPerFlow: Math.round(actions),
+    checkAllMs: allMs, checkFlowsPerSecond: files.length / (allMs / 1000), checkOneFileMs: median(one.map((r) => r.ms)),
+    checkPeakRssMiB: Math.max(...all.map((r) => r.maxRssKiB)) / 1024,
+  };
+}
+
+async function lookupFigures(scale: Scale, work: string) {
+  Object.assign(process.env, AWS_ENV);
+  const entries = generateNumbers(scale.lookupNumbers, { targetArn: INSTANCE_ARN });
+  const measure = async (pageSize: number) => {
+    const endpoint = await startConnectEndpoint({
+      numbers: { [INSTANCE_ARN]: entries }, throttle: { kind: 'rate', requestsPerSecond: 2, burst: 5 },
+    });
+    const client = createConnectClient({ endpoint: endpoint.url, region: 'ap-northeast-1' });
+    try {
+      const { ms, value } = await timeAsyncMs(() => listClaimedNumbers({ targetArn: INSTANCE_ARN, client, pageSize }));
+      if (value.numbers.length !== entries.length) throw new Error(`lookup listed ${value.numbers.length} of ${entries.length}`);
+      return { calls: endpoint.calls, throttled: endpoint.throttled, ms };
+    } finally {
+      client.destroy();
+      await endpoint.close();
+    }
+  };
+  const page1000 = await measure(1000);
+  const page100 = await measure(100);
+
+  const endpoint = await startConnectEndpoint({ numbers: { [INSTANCE_ARN]: entries } });
+  const contextFile = path.join(work, 'cdk.context.json');
+  const cli = await runNode([CLI, 'lookup', '--instance-arn', INSTANCE_ARN, '--context-file', contextFile],
+    { ...AWS_ENV, AWS_ENDPOINT_URL_CONNECT: endpoint.url });
+  await endpoint.close();
+  if (cli.code !== 0) throw new Error(`lookup exited ${cli.code}: ${cli.stderr}`);
+  return {
+    numbers: entries.length, minimumCalls: Math.ceil(entries.length / 1000),
+    lookupCalls: page1000.calls, lookupThrottled: page1000.throttled, lookupMs: page1000.ms,
+    lookupCallsPageSize100: page100.calls, lookupThrottledPageSize100: page100.throttled, lookupMsPageSize100: page100.ms,
+    lookupCommandPeakRssMiB: cli.maxRssKiB / 1024,
+  };
+}
+
+async function startupFigures() {
+  const loads: number[] = [];
+  let handlerRss = 0;
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(path.join(DIST, 'handler', 'index.js'))});` +
+    'process.stderr.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+  for (let i = 0; i < 9; i++) {
+    const run = await runNode(['-e', script]);
+    loads.push(Number(run.stderr));
+    handlerRss = Math.max(handlerRss, run.maxRssKiB);
+  }
+  const synth = await runNode([path.join(DIST, 'bin', 'example-app.js')], { CDK_OUTDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-example-')) });
+  return {
+    handlerModuleLoadMs: median(loads), handlerBundleKiB: fs.statSync(path.join(DIST, 'handler', 'index.js')).size / 1024,
+    handlerPeakRssMiB: handlerRss / 1024, exampleSynthMs: synth.ms, exampleSynthPeakRssMiB: synth.maxRssKiB / 1024,
+  };
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const cpus = os.cpus();
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus[0]?.model, cores: cpus.length, memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  };
+  // One small synth first, so one-time initialization (module loading, CloudFormation validation engine) is not in any figure.
+  const warm = claimedNumbers(100);
+  timeSynthMs(() => synthWithConstructs({ queues: 10, numbers: 100 }, warm));
+  timeSynthMs(() => synthWithL1({ queues: 10, numbers: 100 }, warm, rawFlows({ queues: 10, numbers: 100 }, warm)));
+
+  const byScale: Record<string, Record<string, number>> = {};
+  for (const scale of SCALES) {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${scale.name}-`));
+    process.stderr.write(`bench: ${scale.name} scale: synth...\n`);
+    const synth = await synthFigures(scale);
+    process.stderr.write(`bench: ${scale.name} scale: check...\n`);
+    const check = await checkFigures(scale, work);
+    process.stderr.write(`bench: ${scale.name} scale: lookup...\n`);
+    const lookup = await lookupFigures(scale, work);
+    fs.rmSync(work, { recursive: true, force: true });
+    process.stderr.write(`bench: ${scale.name} scale: ${JSON.stringify({ ...synth, ...check, ...lookup })}\n`);
+    byScale[scale.name] = Object.fromEntries(Object.entries({ ...synth, ...check, ...lookup }).map(([k, v]) => [k, round(v)]));
+  }
+  const startup = Object.fromEntries(Object.entries(await startupFigures()).map(([k, v]) => [k, round(v)]));
+  const full = byScale.full;
+  Object.assign(results, {
+    synthOverheadRatio: full.synthOverheadRatio,
+    checksOverheadFraction: full.checksOverheadFraction,
+    synthOverheadRatioSynthOnly: full.synthOverheadRatioSynthOnly,
+    checksOverheadFractionSynthOnly: full.checksOverheadFractionSynthOnly,
+    checkFlowsPerSecond: full.checkFlowsPerSecond,
+    checkOneFileMs: full.checkOneFileMs,
+    lookupCalls: full.lookupCalls,
+    ...startup,
+    scales: Object.fromEntries(SCALES.map((s) => [s.name, { size: { queues: s.queues, whisperFlows: s.queues, transferFlows: s.queues, claimedNumbers: s.numbers, checkedFlows: s.flows, lookedUpNumbers: s.lookupNumbers }, ...byScale[s.name] }])),
+    benchSeconds: round((performance.now() - started) / 1000, 1),
+  });
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, undefined, 2)}\n`);
+
+  const rows: [string, string | number, string | number, string][] = [
+    ['synth, raw L1 (ms)', full.l1Ms, byScale.tenth.l1Ms, ''],
+    ['synth, constructs (ms)', full.constructsMs, byScale.tenth.constructsMs, ''],
+    ['synthOverheadRatio', full.synthOverheadRatio, byScale.tenth.synthOverheadRatio, '<= 1.15'],
+    ['synth, constructs, deployTimeCheck off (ms)', full.constructsSynthOnlyMs, byScale.tenth.constructsSynthOnlyMs, ''],
+    ['synthOverheadRatioSynthOnly', full.synthOverheadRatioSynthOnly, byScale.tenth.synthOverheadRatioSynthOnly, ''],
+    ['synth, raw L1 + CallerIdChecks (ms)', full.l1WithChecksMs, byScale.tenth.l1WithChecksMs, ''],
+    ['checksOverheadFraction', full.checksOverheadFraction, byScale.tenth.checksOverheadFraction, '<= 0.10'],
+    ['synth, raw L1 + CallerIdChecks, deployTimeCheck off (ms)', full.l1WithChecksSynthOnlyMs, byScale.tenth.l1WithChecksSynthOnlyMs, ''],
+    ['checksOverheadFractionSynthOnly', full.checksOverheadFractionSynthOnly, byScale.tenth.checksOverheadFractionSynthOnly, ''],
+    ['check, all flows (ms)', full.checkAllMs, byScale.tenth.checkAllMs, ''],
+    ['checkFlowsPerSecond', full.checkFlowsPerSecond, byScale.tenth.checkFlowsPerSecond, '>= 5000'],
+    ['checkOneFileMs', full.checkOneFileMs, byScale.tenth.checkOneFileMs, '< 500'],
+    ['check peak RSS (MiB)', full.checkPeakRssMiB, byScale.tenth.checkPeakRssMiB, ''],
+    ['lookupCalls (page 1000)', full.lookupCalls, byScale.tenth.lookupCalls, `= ${full.minimumCalls} / ${byScale.tenth.minimumCalls}`],
+    ['lookup wall (ms, page 1000)', full.lookupMs, byScale.tenth.lookupMs, ''],
+    ['lookup calls (page 100)', full.lookupCallsPageSize100, byScale.tenth.lookupCallsPageSize100, ''],
+    ['lookup wall (ms, page 100)', full.lookupMsPageSize100, byScale.tenth.lookupMsPageSize100, ''],
+    ['lookup command peak RSS (MiB)', full.lookupCommandPeakRssMiB, byScale.tenth.lookupCommandPeakRssMiB, ''],
+  ];
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  console.log(line(['figure', 'full', 'tenth', 'target']));
+  console.log(line(['---', '---', '---', '---']));
+  for (const row of rows) console.log(line(row));
+  console.log(`\nhandler module load ${startup.handlerModuleLoadMs} ms (bundle ${startup.handlerBundleKiB} KiB, peak RSS ${startup.handlerPeakRssMiB} MiB); ` +
+    `example synth ${startup.exampleSynthMs} ms, peak RSS ${startup.exampleSynthPeakRssMiB} MiB`);
+  console.log(`written to bench/results.json in ${results.benchSeconds} s`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
