@@ -259,3 +259,19 @@ describe('ClaimedNumbers', () => {
     expect(() => numbers.claimNumber('B', { countryCode: 'JP', type: PhoneNumberType.DID, prefix: '050' })).toThrow(/prefix "050" must be \+/);
   });
 });
+
+describe('the call-time guard over a large inventory', () => {
+  test('a guard too long for one flow is refused with the way to narrow it; allowedCallerIds builds', () => {
+    const { stack } = stackWithInventory();
+    const many = Array.from({ length: 3000 }, (_, i) => ({ number: `+8150${10_000_000 + i}`, type: PhoneNumberType.DID }));
+    const numbers = ClaimedNumbers.fromNumbers(stack, 'Many', { instanceArn: INSTANCE_ARN, numbers: many, deployTimeCheck: false });
+    const props = {
+      claimedNumbers: numbers, name: 'T', destination: TransferDestination.fromNumber('+81368009999'),
+      callerId: CallerId.fromAttribute('callerId'), fallbackCallerId: CallerId.fromNumber(many[0].number),
+    };
+    expect(() => new TransferToPhoneNumberFlow(stack, 'All', props))
+      .toThrow(/\[FLOW_CONTENT_TOO_LONG\][\s\S]*compares the dynamic caller ID with 3000 claimed numbers[\s\S]*set allowedCallerIds/);
+    new TransferToPhoneNumberFlow(stack, 'Narrow', { ...props, allowedCallerIds: many.slice(0, 10).map((n) => CallerId.fromNumber(n.number)) });
+    expect(errorsOf(stack)).toEqual([]);
+  });
+});

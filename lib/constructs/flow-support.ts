@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { judgeNumberRules, NumberFacts, numberFacts, NumberOrigin, NumberTypeSource } from '../core/country-rules';
 import { CallerIdInputError } from '../core/errors';
 import { ActionHandle, FlowBuilder } from '../core/flow/builder';
+import { FlowStructureRules } from '../core/flow/structure';
 import { ActionTypes, FlowDocument } from '../core/flow/model';
 import { Finding, hasErrors } from '../core/findings';
 import { Inventory } from '../core/inventory';
@@ -157,13 +158,18 @@ export function addCallerIdGuard(
 }
 
 /** Builds the flow and renders it as `Content`, tokens included; builder problems become an error naming the construct. */
-export function renderFlow(scope: Construct, builder: FlowBuilder): string {
+export function renderFlow(scope: Construct, builder: FlowBuilder, guardSize = 0): string {
   let doc: FlowDocument;
   try {
     doc = builder.build();
   } catch (e) {
-    if (e instanceof CallerIdInputError) throw new Error(`${scope.node.path}: the generated flow is not valid: ${e.message}`);
-    throw e;
+    if (!(e instanceof CallerIdInputError)) throw e;
+    // A guard over a large inventory is what makes a generated flow too long; say how to narrow it.
+    const hint = guardSize > 0 && e.message.includes(FlowStructureRules.CONTENT_TOO_LONG)
+      ? `\nThe call-time guard compares the dynamic caller ID with ${guardSize} claimed numbers, one condition each; ` +
+        'set allowedCallerIds to the numbers this caller ID can take.'
+      : '';
+    throw new Error(`${scope.node.path}: the generated flow is not valid: ${e.message}${hint}`);
   }
   const text = JSON.stringify(doc);
   // Only content holding tokens (in-app claims, parameters) needs CloudFormation intrinsics to be rendered.

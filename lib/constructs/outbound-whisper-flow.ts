@@ -115,7 +115,7 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
       instanceArn: claimedNumbers.instanceArn,
       name: props.name,
       type: ContactFlowType.OUTBOUND_WHISPER,
-      content: renderFlow(this, builder),
+      content: renderFlow(this, builder, guardedBy.length),
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;

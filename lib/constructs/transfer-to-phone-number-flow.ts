@@ -154,7 +154,7 @@ export class TransferToPhoneNumberFlow extends Construct {
       instanceArn: claimedNumbers.instanceArn,
       name: props.name,
       type: flowType,
-      content: renderFlow(this, builder),
+      content: renderFlow(this, builder, guardedBy.length),
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;
