@@ -521,7 +521,7 @@ describe('campaign rules (pure)', () => {
     });
   });
 
-  test('every rule at once, each with its own severity', () => {
+  test('two rules of one flow are reported together, each with its own severity', () => {
     const findings = checkCampaignFlow({ mode: DiallingModeKind.AGENTLESS, answerMachineDetection: true, awaitAnswerMachinePrompt: false }, flow([check, ...rest]));
     expect(findings.map((f) => [f.ruleId, f.severity, f.actionId])).toEqual([
       ['CAMPAIGN_VOICEMAIL_MESSAGE_OVER_GREETING', 'error', 'message'],

@@ -82,9 +82,9 @@ describe('connect-caller-id check', () => {
   });
 
   test('a malformed inventory is exit 2, naming the entry', () => {
-    const inventory = write('inventory.json', { instanceArn: 'arn:aws:connect:ap-northeast-1:123456789012:instance/x', numbers: [{ number: '+81368001234', type: 'LANDLINE' }] });
+    const inventory = write('inventory.json', { instanceArn: 'arn:aws:connect:ap-northeast-1:123456789012:instance/x', numbers: [{ number: '+81368001234', type: 'land line' }] });
     const result = runCli(['check', '--numbers', inventory, fixture('outbound-whisper.json')]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('numbers[0].type must be one of DID, TOLL_FREE');
+    expect(result.stderr).toContain('numbers[0].type must be a Connect number type (DID, TOLL_FREE');
   });
 });

@@ -113,7 +113,7 @@ describe('TransferToPhoneNumberFlow', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Connect::ContactFlow', { Type: 'QUEUE_TRANSFER' });
     const action = literalContent(stack, 'Centre/Transfer').Actions.find((a) => a.Type === 'TransferParticipantToThirdParty')!;
     expect(action.Parameters).toMatchObject({ ThirdPartyConnectionTimeLimitSeconds: '120', ContinueFlowExecution: 'True', ThirdPartyDTMFDigits: '1,2#' });
-    expect(() => transfer(CallerId.fromNumber('+81368001234'), { timeout: Duration.minutes(11) })).toThrow(/timeout must be 0-600 seconds, got 660/);
+    expect(() => transfer(CallerId.fromNumber('+81368001234'), { timeout: Duration.minutes(11) })).toThrow(/timeout must be a whole number of seconds from 0 to 600, got 660/);
     expect(() => transfer(CallerId.fromNumber('+81368001234'), { dtmfDigits: 'abc' })).toThrow(/dtmfDigits "abc" must be 1-50 of 0-9/);
   });
 
@@ -273,5 +273,76 @@ describe('the call-time guard over a large inventory', () => {
       .toThrow(/\[FLOW_CONTENT_TOO_LONG\][\s\S]*compares the dynamic caller ID with 3000 claimed numbers[\s\S]*set allowedCallerIds/);
     new TransferToPhoneNumberFlow(stack, 'Narrow', { ...props, allowedCallerIds: many.slice(0, 10).map((n) => CallerId.fromNumber(n.number)) });
     expect(errorsOf(stack)).toEqual([]);
+  });
+});
+
+describe('edge cases a reviewer would try', () => {
+  const destination = TransferDestination.fromNumber('+81368009999');
+
+  test('GIVEN no claimed number could pass the guard THEN the flow starts at the fallback and has no unchecked transfer', () => {
+    const { stack } = stackWithInventory();
+    const empty = ClaimedNumbers.fromNumbers(stack, 'Empty', { instanceArn: INSTANCE_ARN, numbers: [], deployTimeCheck: false });
+    new TransferToPhoneNumberFlow(stack, 'Transfer', {
+      claimedNumbers: empty, name: 'T', destination, callerId: CallerId.fromAttribute('callerId'), fallbackCallerId: CallerId.fromNumber('+81368001234'),
+    });
+    const flow = literalContent(stack, 'Centre/Transfer');
+    const start = flow.Actions.find((a) => a.Identifier === flow.StartAction)!;
+    expect(start.Parameters.CallerId).toEqual({ Number: '+81368001234' });
+    expect(flow.Actions.filter((a) => a.Type === 'TransferParticipantToThirdParty')).toHaveLength(1);
+  });
+
+  test('an empty allowedCallerIds is refused', () => {
+    const { stack, numbers } = stackWithInventory();
+    expect(() => new TransferToPhoneNumberFlow(stack, 'Transfer', {
+      claimedNumbers: numbers, name: 'T', destination, callerId: CallerId.fromAttribute('callerId'),
+      fallbackCallerId: CallerId.fromNumber('+81368001234'), allowedCallerIds: [],
+    })).toThrow(/Centre\/Transfer: allowedCallerIds is empty/);
+  });
+
+  test('a queue whose number ARN is unknown is refused even when a warning is also reported', () => {
+    const { stack } = stackWithInventory();
+    const numbers = ClaimedNumbers.fromNumbers(stack, 'NoArn', {
+      instanceArn: INSTANCE_ARN, deployTimeCheck: false, numbers: [{ number: '+81368001234', type: PhoneNumberType.DID }],
+    });
+    new OutboundQueue(stack, 'Queue', {
+      claimedNumbers: numbers, name: 'Q', hoursOfOperationArn: HOURS_ARN, callerIdNumber: CallerId.fromNumber('+81368001234'), callerIdName: 'Example Corp',
+    });
+    expect(errorsOf(stack).map((e) => e.message)).toEqual([expect.stringContaining('[QUEUE_CALLER_ID_ARN_UNKNOWN]')]);
+  });
+
+  test('a number claimed for another instance is refused as a caller ID', () => {
+    const { stack, numbers } = stackWithInventory();
+    const other = ClaimedNumbers.fromNumbers(stack, 'Other', {
+      instanceArn: 'arn:aws:connect:ap-northeast-1:123456789012:instance/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', numbers: [],
+    });
+    const claim = other.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID });
+    expect(() => new OutboundQueue(stack, 'Queue', {
+      claimedNumbers: numbers, name: 'Q', hoursOfOperationArn: HOURS_ARN, callerIdNumber: CallerId.fromClaimedNumber(claim),
+    })).toThrow(/Centre\/Queue: callerIdNumber is a number claimed for arn:aws:connect:.*instance\/aaaaaaaa/);
+  });
+
+  test('a dynamic destination is not judged as a caller ID; a destination mixing text and a reference is refused', () => {
+    const { stack, numbers } = stackWithInventory();
+    new TransferToPhoneNumberFlow(stack, 'Back', {
+      claimedNumbers: numbers, name: 'B', destination: TransferDestination.fromPath('$.CustomerEndpoint.Address'), callerId: CallerId.fromNumber('+81368001234'),
+    });
+    new TransferToPhoneNumberFlow(stack, 'Mixed', {
+      claimedNumbers: numbers, name: 'M', destination: TransferDestination.fromPath('+81$.Attributes.x'), callerId: CallerId.fromNumber('+81368001234'),
+    });
+    expect(errorsOf(stack).map((e) => [e.path, e.message.match(/\[(\w+)\]/)![1]])).toEqual([['/Centre/Mixed', 'DESTINATION_INVALID_REFERENCE']]);
+  });
+
+  test('a timeout and an attribute name from parameters are left to deploy time', () => {
+    const { stack, numbers } = stackWithInventory();
+    const seconds = new CfnParameter(stack, 'Seconds', { type: 'Number' });
+    const attribute = new CfnParameter(stack, 'Attribute');
+    new TransferToPhoneNumberFlow(stack, 'Transfer', {
+      claimedNumbers: numbers, name: 'T', destination, timeout: Duration.seconds(seconds.valueAsNumber),
+      callerId: CallerId.fromAttribute(attribute.valueAsString), fallbackCallerId: CallerId.fromNumber('+81368001234'),
+    });
+    expect(errorsOf(stack)).toEqual([]);
+    const content = JSON.stringify(contentOf(stack, 'Centre/Transfer'));
+    expect(content).toContain('"Ref":"Seconds"');
+    expect(content).toContain('"Ref":"Attribute"');
   });
 });

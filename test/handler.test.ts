@@ -110,7 +110,7 @@ describe('Create and Update', () => {
     expect(error.message).toContain(`Caller ID ${UNCLAIMED} is not claimed by ${INSTANCE_ARN}`);
     expect(error.message).toContain(`${UNCLAIMED}, used by ContactCentre/EscalationTransfer, ContactCentre/Whisper\n`);
     expect(error.message).toMatch(/listed 4 time\(s\)/);
-    expect(error.message).toMatch(/Claim each number in this instance .* or change the caller ID/);
+    expect(error.message).toMatch(/Claim each of these numbers for this instance \(Amazon Connect console, Channels > Phone numbers\), or change the caller ID/);
     expect(error.message).not.toContain(CLAIMED[0].PhoneNumber!);
     expect(endpoint.calls - before).toBe(4);
   });
@@ -269,7 +269,7 @@ describe('response size', () => {
 
     expect(error.message).toContain('25 caller ID numbers used in this stack are not claimed');
     expect(error.message).toMatch(/and \d+ more \(the function's log in CloudWatch lists them all\)/);
-    expect(error.message).toMatch(/Claim each number/);
+    expect(error.message).toMatch(/Claim each of these numbers/);
     expect(Buffer.byteLength(cloudFormationResponse(ev, 'FAILED', undefined, error))).toBeLessThan(RESPONSE_LIMIT_BYTES);
     // The log keeps the whole list.
     expect(logs.join('\n')).toContain(`${numbers[24]}, used by`);

@@ -67,7 +67,7 @@ describe('flow reader and checker on damaged console exports', () => {
     }), { numRuns: 2000 });
   });
 
-  test('arbitrary JSON values are refused cleanly', () => {
+  test('arbitrary JSON values are read or refused with CallerIdInputError, never a crash', () => {
     fc.assert(fc.property(fc.jsonValue(), (value) => {
       try {
         readFlowExport(JSON.stringify(value), 'value.json');

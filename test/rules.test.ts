@@ -27,7 +27,7 @@ describe('static caller ID rules', () => {
     expect(f.message).toBe('callerId "03-6800-1234" is refused: it does not start with + and the country code; did you mean +81368001234?');
   });
 
-  test('a region name is refused as not E.164 (seed 000: the transfer fails)', () => {
+  test('a region name is refused as not E.164 (a field test saw the transfer fail)', () => {
     expect(use('ap-northeast-1')[0]).toMatchObject({ ruleId: 'CALLER_ID_NOT_E164' });
   });
 
@@ -48,7 +48,7 @@ describe('dynamic caller ID rules', () => {
     }
   });
 
-  test('the customer\'s own number is refused (seed 000: the transfer fails)', () => {
+  test('the customer\'s own number is refused (a field test saw the transfer fail)', () => {
     expect(judgeCallerIdReference('$.CustomerEndpoint.Address', CallerIdContext.TRANSFER, 'callerId')[0])
       .toMatchObject({ ruleId: 'CALLER_ID_CUSTOMER_NUMBER', message: expect.stringContaining("the caller's own number") });
   });
@@ -111,9 +111,12 @@ describe('checkFlow on console exports', () => {
     expect(ids(check(flow, ContactFlowType.CONTACT_FLOW))).toEqual(['DESTINATION_NOT_E164']);
   });
 
-  test('a DescribeContactFlow export is read with its type and both timeout spellings', () => {
+  test('a DescribeContactFlow export (old timeout spelling) is read with its type and judged', () => {
     const read = readFlowExport(flowFixtureText('queue-transfer-describe-contact-flow.json'), 'x.json');
     expect(read.type).toBe(ContactFlowType.QUEUE_TRANSFER);
+    const transfer = read.flow.Actions.find((a) => a.Type === 'TransferParticipantToThirdParty')!;
+    expect(transfer.Parameters).toHaveProperty('ThirdPartyConnectionTimeLimitSeconds');
+    expect(transfer.Parameters).not.toHaveProperty('ThirdPartyConnectionTimeoutSeconds');
     // The export sets CallerId.Name on its transfer, which CNAM does not show: a warning, not an error.
     expect(ids(checkFlow(read.flow, { type: read.type!, inventory }))).toEqual(['CALLER_ID_NAME_NOT_SHOWN']);
   });

@@ -335,5 +335,3 @@ function stepProblems(step: CallProgressStep | undefined, where: string): string
       return [];
   }
 }
-
-/** One problem on the line; several as a list, since each may hold its own punctuation. */

@@ -5,14 +5,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'crypto';
+import { MAX_NUMBERS_PER_RESOURCE } from '../core/deploy-time-check';
 import { handlerAssetPath } from './handler-asset';
 
-/**
- * Numbers verified (and ARNs returned) by one custom resource. A response carries one ARN of about 90 bytes per
- * number, and CloudFormation refuses responses over 4096 bytes, so a stack's numbers are spread over as many
- * resources as needed.
- */
-export const NUMBERS_PER_RESOURCE = 25;
 
 const RESOURCE_TYPE = 'Custom::ConnectCallerIdCheck';
 
@@ -75,7 +70,7 @@ export class CallerIdVerification extends Construct {
 
   private allocate(number: string): Slot {
     let chunk = this.chunks[this.chunks.length - 1];
-    if (!chunk || chunk.numbers.length >= NUMBERS_PER_RESOURCE) chunk = this.newChunk(this.chunks.length);
+    if (!chunk || chunk.numbers.length >= MAX_NUMBERS_PER_RESOURCE) chunk = this.newChunk(this.chunks.length);
     chunk.numbers.push(number);
     chunk.users.push([]);
     return { chunk, index: chunk.numbers.length - 1 };

@@ -58,12 +58,11 @@ export class CallerId {
    * @param reason why the warning does not apply here, for reviewers
    */
   public static acknowledgeWarning(scope: IConstruct, ruleId: string, reason: string): void {
+    // The catalogue lists every rule, so a misspelt id is refused rather than silently acknowledging nothing.
     const rule = ALL_RULES.find((r) => r.id === ruleId);
-    // Ids the core catalogue does not list may still be warnings of a construct (construct-specific rules live
-    // with their construct), so only malformed ids and known errors are refused.
-    if (!/^[A-Z][A-Z0-9_]*$/.test(ruleId) || rule?.severity === Severity.ERROR) {
+    if (!rule || rule.severity === Severity.ERROR) {
       throw new Error(`${scope.node.path}: ${JSON.stringify(ruleId)} ` +
-        `${rule ? 'is an error, and errors cannot be acknowledged' : 'is not a rule id (rule ids look like CALLER_ID_NAME_NO_CNAM)'}`);
+        `${rule ? 'is an error, and errors cannot be acknowledged' : 'is not a rule id of this library (see the rule table, e.g. CALLER_ID_NAME_NO_CNAM)'}`);
     }
     Annotations.of(scope).acknowledgeWarning(`${WARNING_ID_PREFIX}${ruleId}`, reason);
   }

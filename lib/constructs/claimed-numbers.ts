@@ -16,6 +16,8 @@ export interface IClaimedPhoneNumber extends IConstruct {
   readonly address: string;
   readonly countryCode: string;
   readonly type: PhoneNumberType;
+  /** The instance (or traffic distribution group) that claims it. */
+  readonly targetArn: string;
 }
 
 /** Options for `ClaimedNumbers.claimNumber`. */
@@ -44,6 +46,7 @@ export class ClaimedPhoneNumber extends Construct implements IClaimedPhoneNumber
   public readonly address: string;
   public readonly countryCode: string;
   public readonly type: PhoneNumberType;
+  public readonly targetArn: string;
 
   /** @internal */
   constructor(scope: Construct, id: string, props: ClaimedPhoneNumberProps) {
@@ -71,6 +74,7 @@ export class ClaimedPhoneNumber extends Construct implements IClaimedPhoneNumber
     this.address = resource.attrAddress;
     this.countryCode = props.countryCode;
     this.type = props.type;
+    this.targetArn = props.targetArn;
   }
 }
 

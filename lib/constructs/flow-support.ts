@@ -63,6 +63,8 @@ export function judgeCallerId(
         callerId: claimFacts(callerId.claimed!), context, property, destination, inventory, callerIdName: name, callerIdNameProperty: nameProperty,
       });
     case CallerIdKind.DYNAMIC:
+      // A reference built from a token (e.g. an attribute name from a parameter) is only known at deploy time.
+      if (Token.isUnresolved(callerId.value)) return nameOnly();
       return [...judgeDynamicCallerId(callerId.value!, context, property, options.guard), ...nameOnly()];
     default:
       return nameOnly();
@@ -99,6 +101,20 @@ export function describeGuard(values: readonly string[], allowedGiven: boolean, 
 }
 
 /**
+ * Throws, naming the construct, when a caller ID is a number claimed for another instance: Connect shows only
+ * numbers claimed by the instance that places the call, and no check at synth or deploy time would catch it.
+ */
+export function assertClaimedByInstance(scope: IConstruct, claimedNumbers: ClaimedNumbers, callerIds: Record<string, CallerId | undefined>): void {
+  for (const [property, callerId] of Object.entries(callerIds)) {
+    const claim = callerId?.kind === CallerIdKind.CLAIMED_IN_APP ? callerId.claimed! : undefined;
+    if (claim && claim.targetArn !== claimedNumbers.instanceArn) {
+      throw new Error(`${scope.node.path}: ${property} is a number claimed for ${claim.targetArn} (${claim.node.path}), but this ` +
+        `construct uses the numbers of ${claimedNumbers.instanceArn}; claim it with the ClaimedNumbers of the instance that calls`);
+    }
+  }
+}
+
+/**
  * Registers every static number a construct uses with the deploy-time check, so the construct deploys only once
  * the live instance has confirmed them. Approved external numbers are not registered: the instance does not
  * list them, so the check would refuse them.
@@ -113,7 +129,11 @@ export function registerStaticNumbers(user: IConstruct, claimedNumbers: ClaimedN
  * The values a dynamic caller ID may take: the ones allowed, or else the claimed numbers that the country and
  * number-type rules accept as a caller ID anywhere (not UIFN, not an Australian toll-free number, ...).
  */
-export function guardValues(claimedNumbers: ClaimedNumbers, allowed: readonly CallerId[] | undefined): string[] {
+export function guardValues(scope: IConstruct, claimedNumbers: ClaimedNumbers, allowed: readonly CallerId[] | undefined): string[] {
+  if (allowed?.length === 0) {
+    throw new Error(`${scope.node.path}: allowedCallerIds is empty, so no dynamic caller ID could ever be used; ` +
+      'list the numbers it may take, or leave allowedCallerIds out to allow every claimed number');
+  }
   if (allowed) return allowed.map((c) => c.value!).filter((v) => v !== undefined);
   const inventory = claimedNumbers.inventory;
   const values = inventory ? [...callingNumbers(inventory)] : [];
@@ -143,18 +163,22 @@ function canPlaceCalls(facts: NumberFacts | undefined): boolean {
 }
 
 /**
- * Adds the call-time guard for a dynamic caller ID: a `Compare` that lets the value through only when it equals
- * one of `values`, and otherwise goes to `fallback`. Returns the action the flow should start with.
+ * Starts the flow with the call-time guard for a dynamic caller ID: a `Compare` that lets the value through to
+ * the action `addGuarded` adds only when it equals one of `values`, and otherwise goes to `fallback`. With no
+ * value that could pass, the flow starts at `fallback` and the unchecked action is not added at all.
  */
 export function addCallerIdGuard(
-  builder: FlowBuilder, reference: string, values: readonly string[], guarded: ActionHandle, fallback: ActionHandle,
-): ActionHandle {
-  if (values.length === 0) return fallback;
+  builder: FlowBuilder, reference: string, values: readonly string[], addGuarded: () => ActionHandle, fallback: ActionHandle,
+): void {
+  if (values.length === 0) {
+    builder.start(fallback);
+    return;
+  }
   const compare = builder.add(ActionTypes.COMPARE, { ComparisonValue: reference }, 'check caller id is claimed');
+  const guarded = addGuarded();
   for (const value of values) compare.onCondition('Equals', value, guarded);
   compare.next(fallback);
   builder.start(compare);
-  return compare;
 }
 
 /** Builds the flow and renders it as `Content`, tokens included; builder problems become an error naming the construct. */

@@ -9,7 +9,9 @@ import { CallerIdContext } from '../core/rules';
 import { CallerId } from './caller-id';
 import { ICampaignContactFlow, IConnectQueue } from './call-progress-flow';
 import { ClaimedNumbers } from './claimed-numbers';
-import { judgeStaticOnly, listProblems, registerStaticNumbers, validateName } from './flow-support';
+import {
+  assertClaimedByInstance, judgeStaticOnly, listProblems, registerStaticNumbers, validateName,
+} from './flow-support';
 import { reportFindings } from './report';
 
 /** Options of the dialling modes that reserve agents of the campaign's queue. */
@@ -149,6 +151,7 @@ export class OutboundCampaign extends Construct {
     if (problems.length > 0) throw new Error(`${this.node.path}: ${listProblems(problems)}`);
     const instanceId = this.instanceId(claimedNumbers.instanceArn);
 
+    assertClaimedByInstance(this, claimedNumbers, { sourceCallerId });
     const findings: Finding[] = [...judgeStaticOnly(this, claimedNumbers, sourceCallerId, CallerIdContext.CAMPAIGN, 'sourceCallerId')];
     if (props.contactFlow.flowDocument) {
       findings.push(...checkCampaignFlow({
@@ -279,5 +282,3 @@ function outboundMode(mode: DiallingMode): CfnCampaign.TelephonyOutboundModeProp
       };
   }
 }
-
-/** One problem on the line; several as a list, since each may hold its own punctuation. */

@@ -1,11 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 import { CfnQueue } from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
-import { Finding } from '../core/findings';
+import { Finding, hasErrors } from '../core/findings';
 import { CallerIdContext, CallerIdRules, finding, judgeCallerIdName } from '../core/rules';
 import { CallerId, CallerIdKind } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
-import { judgeStaticOnly, validateName } from './flow-support';
+import { assertClaimedByInstance, judgeStaticOnly, validateName } from './flow-support';
 import { IOutboundWhisperFlow } from './outbound-whisper-flow';
 import { reportFindings } from './report';
 
@@ -63,6 +63,7 @@ export class OutboundQueue extends Construct {
       throw new Error(`${this.node.path}: callerIdName must be 1-255 characters, got ${props.callerIdName.length}`);
     }
 
+    assertClaimedByInstance(this, claimedNumbers, { callerIdNumber });
     const findings: Finding[] = [];
     if (!callerIdNumber) {
       findings.push(finding(CallerIdRules.QUEUE_UNSET,
@@ -83,7 +84,7 @@ export class OutboundQueue extends Construct {
       numberArn = callerIdNumber.claimed!.phoneNumberArn;
     } else if (callerIdNumber?.kind === CallerIdKind.STATIC_NUMBER) {
       numberArn = claimedNumbers._useNumber(this, callerIdNumber.value!);
-      if (numberArn === undefined && findings.length === 0) {
+      if (numberArn === undefined && !hasErrors(findings)) {
         findings.push(finding(CallerIdRules.QUEUE_ARN_UNKNOWN,
           `callerIdNumber ${callerIdNumber} has no phone-number ARN in the inventory and the deploy-time check is off. ` +
           'Turn deployTimeCheck on, or record the number\'s arn (connect-caller-id lookup does)'));

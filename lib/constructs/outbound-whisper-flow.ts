@@ -8,7 +8,7 @@ import { CallerIdContext, CallerIdRules, finding } from '../core/rules';
 import { CallerId, CallerIdKind } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
 import {
-  addCallerIdGuard, describeGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow, validateName,
+  addCallerIdGuard, assertClaimedByInstance, describeGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow, validateName,
 } from './flow-support';
 import { reportFindings } from './report';
 
@@ -74,10 +74,11 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
     this.callerId = callerId;
 
     // Only a dynamic caller ID has a guard to describe.
-    const guardedBy = callerId.isDynamic ? guardValues(claimedNumbers, props.allowedCallerIds) : [];
+    const guardedBy = callerId.isDynamic ? guardValues(this, claimedNumbers, props.allowedCallerIds) : [];
     const fallbackText = props.fallbackCallerId
       ? `fallbackCallerId ${props.fallbackCallerId}`
       : "the queue's outbound caller ID number (Call phone number without a caller ID)";
+    assertClaimedByInstance(this, claimedNumbers, { callerId, fallbackCallerId: props.fallbackCallerId });
     const findings: Finding[] = [...judgeCallerId(claimedNumbers, callerId, CallerIdContext.OUTBOUND_WHISPER, 'callerId', {
       guard: describeGuard(guardedBy, props.allowedCallerIds !== undefined, fallbackText),
     })];
@@ -101,11 +102,10 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
       ? this.addPrompt(builder, props.prompt)
       : builder.add(ActionTypes.END_FLOW, {}, 'end flow');
     if (callerId.isDynamic) {
-      const call = builder.add(ActionTypes.CALL_PHONE_NUMBER, { CallerId: { Number: callerId.value } }, 'call customer').next(end);
       const fallbackParameters = props.fallbackCallerId ? { CallerId: { Number: props.fallbackCallerId.value } } : {};
       const fallback = builder.add(ActionTypes.CALL_PHONE_NUMBER, fallbackParameters, 'call customer with fallback caller id').next(end);
-      builder.start(call);
-      addCallerIdGuard(builder, callerId.value!, guardedBy, call, fallback);
+      addCallerIdGuard(builder, callerId.value!, guardedBy,
+        () => builder.add(ActionTypes.CALL_PHONE_NUMBER, { CallerId: { Number: callerId.value } }, 'call customer').next(end), fallback);
     } else {
       const parameters = callerId.value !== undefined ? { CallerId: { Number: callerId.value } } : {};
       builder.start(builder.add(ActionTypes.CALL_PHONE_NUMBER, parameters, 'call customer').next(end));

@@ -1,15 +1,14 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import { ActionHandle, FlowBuilder } from '../core/flow/builder';
 import { ActionTypes, ContactFlowType } from '../core/flow/model';
 import { Finding } from '../core/findings';
-import { CallerIdContext, judgeCallerIdReference, judgeStaticDestination } from '../core/rules';
+import { CallerIdContext, judgeDestination } from '../core/rules';
 import { CallerId, CallerIdKind, TransferDestination } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
 import {
-  addCallerIdGuard, CallerIdJudgementOptions, describeGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow,
-  validateName,
+  addCallerIdGuard, assertClaimedByInstance, CallerIdJudgementOptions, describeGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow, validateName,
 } from './flow-support';
 import { reportFindings } from './report';
 
@@ -103,9 +102,10 @@ export class TransferToPhoneNumberFlow extends Construct {
     const context = CallerIdContext.TRANSFER;
     const destination = props.destination.value;
     // Only a dynamic caller ID has a guard to describe.
-    const guardedBy = callerId.isDynamic ? guardValues(claimedNumbers, props.allowedCallerIds) : [];
+    const guardedBy = callerId.isDynamic ? guardValues(this, claimedNumbers, props.allowedCallerIds) : [];
     // Every caller ID of the flow calls the same destination, so each is judged against it.
     const common: CallerIdJudgementOptions = props.destination.isDynamic ? {} : { destination };
+    assertClaimedByInstance(this, claimedNumbers, { callerId, fallbackCallerId: props.fallbackCallerId });
     const findings: Finding[] = [...judgeCallerId(claimedNumbers, callerId, context, 'callerId', {
       ...common,
       callerIdName: props.callerIdName,
@@ -117,9 +117,7 @@ export class TransferToPhoneNumberFlow extends Construct {
     (props.allowedCallerIds ?? []).forEach((c, i) =>
       findings.push(...judgeStaticOnly(this, claimedNumbers, c, context, `allowedCallerIds[${i}]`, common)));
     if (!Token.isUnresolved(destination)) {
-      findings.push(...(props.destination.isDynamic
-        ? judgeCallerIdReference(destination, context, 'destination')
-        : judgeStaticDestination(destination, 'destination')));
+      findings.push(...judgeDestination(destination, 'destination'));
     }
     reportFindings(this, findings);
 
@@ -128,7 +126,7 @@ export class TransferToPhoneNumberFlow extends Construct {
     const disconnect = builder.add(ActionTypes.DISCONNECT, {}, 'disconnect');
     const transferParameters = (number: string | undefined): Record<string, unknown> => ({
       ThirdPartyPhoneNumber: destination,
-      ThirdPartyConnectionTimeLimitSeconds: String(timeoutSeconds),
+      ThirdPartyConnectionTimeLimitSeconds: timeoutSeconds,
       ContinueFlowExecution: continueFlow ? 'True' : 'False',
       ...(props.dtmfDigits !== undefined ? { ThirdPartyDTMFDigits: props.dtmfDigits } : {}),
       ...(number !== undefined || props.callerIdName !== undefined
@@ -143,11 +141,11 @@ export class TransferToPhoneNumberFlow extends Construct {
     };
 
     const number = callerId.kind === CallerIdKind.PASS_THROUGH ? undefined : callerId.value;
-    const main = transfer(number, 'transfer to phone number');
-    builder.start(main);
     if (callerId.isDynamic) {
       const fallback = transfer(props.fallbackCallerId!.value, 'transfer with fallback caller id');
-      addCallerIdGuard(builder, callerId.value!, guardedBy, main, fallback);
+      addCallerIdGuard(builder, callerId.value!, guardedBy, () => transfer(number, 'transfer to phone number'), fallback);
+    } else {
+      builder.start(transfer(number, 'transfer to phone number'));
     }
 
     this.resource = new CfnContactFlow(this, 'Resource', {
@@ -161,11 +159,13 @@ export class TransferToPhoneNumberFlow extends Construct {
     registerStaticNumbers(this, claimedNumbers, [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])]);
   }
 
-  private timeoutSeconds(timeout: Duration | undefined): number {
-    const seconds = (timeout ?? Duration.seconds(30)).toSeconds();
-    if (seconds < 0 || seconds > 600) {
-      throw new Error(`${this.node.path}: timeout must be 0-600 seconds, got ${seconds}`);
+  /** The timeout as the flow language writes it: whole seconds as a string (a token stays a token). */
+  private timeoutSeconds(timeout: Duration | undefined): string {
+    const seconds = (timeout ?? Duration.seconds(30)).toSeconds({ integral: false });
+    if (Token.isUnresolved(seconds)) return Tokenization.stringifyNumber(seconds);
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 600) {
+      throw new Error(`${this.node.path}: timeout must be a whole number of seconds from 0 to 600, got ${seconds}`);
     }
-    return seconds;
+    return String(seconds);
   }
 }

@@ -92,7 +92,7 @@ export const CampaignRules = {
     id: 'CAMPAIGN_VOICEMAIL_MESSAGE_OVER_GREETING', severity: Severity.ERROR,
     trigger: 'A voicemail branch plays a message while the campaign does not wait for the greeting to end (`awaitPrompt` off).',
     fix: 'Set `answerMachineDetection.awaitPrompt: true` so the message starts after the beep, or disconnect on voicemail.',
-    source: `${CAMPAIGN_API}: AwaitAnswerMachinePrompt waits for the prompt (the beep after the greeting); seed 003: Twilio's DetectMessageEnd`,
+    source: `${CAMPAIGN_API}: AwaitAnswerMachinePrompt waits for the prompt (the beep after the greeting); Twilio's equivalent is DetectMessageEnd`,
   },
   AGENTLESS_QUEUE_TRANSFER: {
     id: 'CAMPAIGN_AGENTLESS_QUEUE_TRANSFER', severity: Severity.WARNING,

@@ -41,9 +41,8 @@ export const FlowStructureRuleDefinitions: readonly RuleDefinition[] = [
 ];
 
 /**
- * Every rule the core applies, in the order the README lists them: caller ID rules, country and number-type
- * rules, flow rules, flow-structure rules. Rules of the CDK layer (e.g. `InventoryRules`) are not included: the
- * core does not depend on the CDK.
+ * Every rule of the library, in the order the README lists them: caller ID rules, country and number-type rules,
+ * flow rules, flow-structure rules, campaign rules, the rules `CallerIdChecks` adds, and the inventory rule.
  */
 export const ALL_RULES: readonly RuleDefinition[] = [
   ...Object.values(CallerIdRules),

@@ -3,8 +3,10 @@ import { RuleDefinition } from './rule-definition';
 
 const QUEUE_SCHEMA = 'CloudFormation `AWS::Connect::Queue`';
 
-/** The rules only raw resources can break; everything else is judged by the rules every layer shares. */
-/** The rules `CallerIdChecks` adds for raw L1 resources (queues' ARNs, flow content it cannot read). */
+/**
+ * The rules `CallerIdChecks` adds for raw L1 resources (queues' ARNs, flow content it cannot read): the ones only
+ * raw resources can break; everything else is judged by the rules every layer shares.
+ */
 export const CallerIdChecksRules = {
   QUEUE_ARN_FORM: {
     id: 'QUEUE_CALLER_ID_ARN_FORM', severity: Severity.ERROR,

@@ -131,7 +131,7 @@ export const COUNTRY_RULES: readonly CountryRule[] = [
     id: 'CALLER_ID_AU_DID_ONLY', severity: Severity.ERROR,
     trigger: 'An Australian caller ID that is not a DID provided by Amazon Connect (toll-free, shared-cost, third-party or external).',
     fix: 'Claim an Australian DID and use it as the caller ID.',
-    source: `${CALLER_ID_GUIDE} (seed 001): in Australia the caller ID must be an Amazon Connect provided DID, or carriers may reject the call`,
+    source: `${CALLER_ID_GUIDE}: in Australia the caller ID must be an Amazon Connect provided DID, or carriers may reject the call`,
     callerId: { countries: ['AU'] },
     except: { types: [PhoneNumberType.DID], origins: [NumberOrigin.CLAIMED, NumberOrigin.UNVERIFIED] },
     message: '{property} {number} is {numberType}; in Australia the caller ID must be a DID provided by Amazon Connect, ' +
@@ -141,7 +141,7 @@ export const COUNTRY_RULES: readonly CountryRule[] = [
     id: 'CALLER_ID_UK_870', severity: Severity.ERROR,
     trigger: 'A caller ID starting +44 870.',
     fix: 'Use a geographic UK number claimed by the instance.',
-    source: `${CALLER_ID_GUIDE} (seed 001): +44 870 numbers are not legally permissible as caller ID`,
+    source: `${CALLER_ID_GUIDE}: +44 870 numbers are not legally permissible as caller ID`,
     callerId: { prefixes: ['+44870'] },
     message: '{property} {number} is a UK 0870 number, which is not legally permissible as a caller ID in the UK. ' +
       'Use a geographic UK number claimed by the instance',
@@ -159,7 +159,7 @@ export const COUNTRY_RULES: readonly CountryRule[] = [
     id: 'CALLER_ID_TOLL_FREE_INTERNATIONAL', severity: Severity.ERROR,
     trigger: 'A toll-free caller ID on a call to a static destination in another country.',
     fix: 'Use a DID as the caller ID for international destinations.',
-    source: `${RESTRICTIONS}: toll-free numbers are not supported for international calling; ${CALLER_ID_GUIDE} (seed 001)`,
+    source: `${RESTRICTIONS}: toll-free numbers are not supported for international calling; ${CALLER_ID_GUIDE}`,
     callerId: { types: TOLL_FREE_TYPES },
     destination: { relation: DestinationRelation.OTHER_COUNTRY },
     message: '{property} {number} is a {country} toll-free number and the destination {destination} is in {destinationCountry}; ' +
@@ -169,7 +169,7 @@ export const COUNTRY_RULES: readonly CountryRule[] = [
     id: 'CALLER_ID_US_TOLL_FREE_TO_TOLL_FREE', severity: Severity.WARNING,
     trigger: 'A US toll-free caller ID on a call to a US toll-free destination.',
     fix: 'Use a US DID as the caller ID to call toll-free numbers.',
-    source: `${CALLER_ID_GUIDE} (seed 001): toll-free to toll-free calls may be filtered, blocked or misrouted by carriers`,
+    source: `${CALLER_ID_GUIDE}: toll-free to toll-free calls may be filtered, blocked or misrouted by carriers`,
     callerId: { countries: ['US'], types: TOLL_FREE_TYPES },
     destination: { countries: ['US'], types: [PhoneNumberType.TOLL_FREE] },
     message: '{property} {number} is a US toll-free number calling the US toll-free number {destination}: carriers may filter, ' +
@@ -179,7 +179,7 @@ export const COUNTRY_RULES: readonly CountryRule[] = [
     id: 'CALLER_ID_EXTERNAL_NOT_SUPPORTED', severity: Severity.ERROR,
     trigger: `An approved external caller ID in a country without custom caller ID support (${NO_CUSTOM_CALLER_ID_COUNTRIES.join(', ')}).`,
     fix: 'Use a number claimed by the instance.',
-    source: 'Field test of Transfer to phone number (seed 000): Japan does not support custom caller ID',
+    source: 'Published field test of the Transfer to phone number caller ID in Japan: Japan does not support custom caller ID',
     callerId: { origins: [NumberOrigin.APPROVED_EXTERNAL], countries: NO_CUSTOM_CALLER_ID_COUNTRIES },
     message: '{property} {number} is an external number in {country}, where Amazon Connect does not support custom caller IDs, ' +
       'approved or not. Use a number claimed by the instance',
@@ -189,7 +189,7 @@ export const COUNTRY_RULES: readonly CountryRule[] = [
     trigger: 'A queue caller ID name whose number is outside the CNAM area: not an Amazon Connect number of the 50 US states, ' +
       'Puerto Rico or the US Virgin Islands (Canadian numbers included).',
     fix: 'Use a US number for named calls, or acknowledge the warning if the name is meant for the few networks that pass it on.',
-    source: `${CALLER_ID_GUIDE} (seeds 001, 002): only numbers in the 50 US states, Puerto Rico and the Virgin Islands are eligible for CNAM`,
+    source: `${CALLER_ID_GUIDE}: only numbers in the 50 US states, Puerto Rico and the Virgin Islands are eligible for CNAM`,
     contexts: [CallerIdContext.QUEUE],
     withCallerIdName: true,
     callerId: {},

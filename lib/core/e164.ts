@@ -92,6 +92,7 @@ function describeShape(value: string): string {
   if (!value.startsWith('+')) return 'it does not start with + and the country code';
   if (/[^+\d]/.test(value)) return 'it contains characters other than + and digits';
   if (value.startsWith('+0')) return 'country codes never start with 0';
+  if (value.length < 3) return 'it is too short: E.164 has a country code and a national number';
   return 'E.164 allows at most 15 digits after the +';
 }
 

@@ -90,11 +90,15 @@ export function parseInventoryDocument(value: unknown, source: string): Inventor
         return;
       }
       const e = entry as Record<string, unknown>;
+      // The shape only: the inventory is what Connect claimed, and a range newer than libphonenumber-js's
+      // metadata must not make the whole inventory unreadable. The rules judge every number a caller ID uses.
       if (typeof e.number !== 'string' || !/^\+[1-9]\d{1,14}$/.test(e.number)) {
         problems.push(`${where}.number must be an E.164 string such as "+81368001234", got ${describe(e.number)}`);
       }
-      if (typeof e.type !== 'string' || !PHONE_NUMBER_TYPES.includes(e.type)) {
-        problems.push(`${where}.type must be one of ${PHONE_NUMBER_TYPES.join(', ')}, got ${describe(e.type)}`);
+      // A type Connect adds later is kept as it is spelled (the rules know it as untyped), so a lookup never
+      // writes an inventory that the next synth refuses.
+      if (typeof e.type !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(e.type)) {
+        problems.push(`${where}.type must be a Connect number type (${PHONE_NUMBER_TYPES.join(', ')}), got ${describe(e.type)}`);
       }
       if (e.countryCode !== undefined && (typeof e.countryCode !== 'string' || !/^[A-Z]{2}$/.test(e.countryCode))) {
         problems.push(`${where}.countryCode must be an ISO 3166-1 alpha-2 code such as "JP", got ${describe(e.countryCode)}`);

@@ -11,34 +11,34 @@ function rule(id: string, severity: Severity, trigger: string, fix: string, sour
   return { id, severity, trigger, fix, source };
 }
 
-const SEED_000 = 'Field test of Transfer to phone number (seed 000)';
+const FIELD_TEST = 'Published field test of the Transfer to phone number caller ID in Japan';
 const CALLER_ID_GUIDE = 'Connect admin guide, "Set up outbound caller ID"';
 const FLOW_LANGUAGE = 'Connect flow language reference';
-const CNAM_GUIDE = `${CALLER_ID_GUIDE} (seeds 001, 002)`;
+const CNAM_GUIDE = CALLER_ID_GUIDE;
 
 /** The caller ID rules. Ids are stable: they appear in messages and are what acknowledgements name. */
 export const CallerIdRules = {
   NOT_E164: rule('CALLER_ID_NOT_E164', Severity.ERROR,
     'A caller ID number not written in E.164 (`03-6800-1234`, `+81 3 6800 1234`, `+4402071838750`, `ap-northeast-1`).',
     'Write it as + country code and national number, no spaces or trunk 0 (the message suggests the form).',
-    `${SEED_000}: a non-number caller ID disconnects the transfer; ${CALLER_ID_GUIDE}: a non-E.164 dynamic value falls back to the queue's number`),
+    `${FIELD_TEST}: a non-number caller ID disconnects the transfer; ${CALLER_ID_GUIDE}: a non-E.164 dynamic value falls back to the queue's number`),
   INVALID_NUMBER: rule('CALLER_ID_INVALID_NUMBER', Severity.ERROR,
     'A caller ID in E.164 shape that is not a valid number (wrong length, unassigned range).',
     'Use the number exactly as claimed in the instance.',
-    `${SEED_000}: the transfer fails and the call is disconnected`),
+    `${FIELD_TEST}: the transfer fails and the call is disconnected`),
   NOT_CLAIMED: rule('CALLER_ID_NOT_CLAIMED', Severity.ERROR,
     'A caller ID number that is not claimed by (or ported to) the instance.',
     'Use one of the claimed numbers (the message lists the closest), claim the number, or refresh the inventory with `connect-caller-id lookup`. ' +
     'A number AWS Support approved as a caller ID is declared with `CallerId.fromApprovedExternalNumber` (`--approved-external` for `check`).',
-    `${SEED_000}: the transfer fails and the call is disconnected; ${CALLER_ID_GUIDE}: only claimed or ported numbers`),
+    `${FIELD_TEST}: the transfer fails and the call is disconnected; ${CALLER_ID_GUIDE}: only claimed or ported numbers`),
   UNSET: rule('CALLER_ID_UNSET', Severity.ERROR,
     'A transfer to a phone number with no caller ID.',
     'Set a claimed number, or `CallerId.passThrough()` to pass the original caller\'s number on deliberately.',
-    `${SEED_000}: the called party sees an anonymous call; carriers may drop it`),
+    `${FIELD_TEST}: the called party sees an anonymous call; carriers may drop it`),
   CUSTOMER_NUMBER: rule('CALLER_ID_CUSTOMER_NUMBER', Severity.ERROR,
     'A caller ID taken from `$.CustomerEndpoint.Address`: the customer\'s own number, never claimed by the instance.',
     'Use a claimed number, or `$.SystemEndpoint.Address` (the instance number the customer dialled).',
-    `${SEED_000}: the transfer fails and the call is disconnected`),
+    `${FIELD_TEST}: the transfer fails and the call is disconnected`),
   INVALID_REFERENCE: rule('CALLER_ID_INVALID_REFERENCE', Severity.ERROR,
     'A dynamic caller ID that is not one single JSONPath reference (e.g. text mixed with `$.Attributes.x`).',
     'Use exactly one reference such as `$.Attributes.callerId` or `$.External.callerId`.',
@@ -46,7 +46,7 @@ export const CallerIdRules = {
   QUEUE_UNSET: rule('QUEUE_CALLER_ID_UNSET', Severity.ERROR,
     'A queue used for outbound calls with no outbound caller ID number.',
     'Set the queue\'s caller ID number to a claimed number.',
-    `${CALLER_ID_GUIDE}; seed 000: the queue saves, but outbound calls from it fail`),
+    `${CALLER_ID_GUIDE}; ${FIELD_TEST}: the queue saves, but outbound calls from it fail`),
   QUEUE_ARN_UNKNOWN: rule('QUEUE_CALLER_ID_ARN_UNKNOWN', Severity.ERROR,
     'A queue caller ID number whose phone-number ARN is not known: no ARN in the inventory and the deploy-time check turned off.',
     'Turn the deploy-time check on (it resolves the ARN), or give the number its ARN in the inventory (`connect-caller-id lookup` records it).',
@@ -59,12 +59,16 @@ export const CallerIdRules = {
     'A static transfer destination that is not a valid E.164 number.',
     'Write the destination as + country code and national number.',
     `${FLOW_LANGUAGE}: ThirdPartyPhoneNumber is an E.164 number`),
+  DESTINATION_INVALID_REFERENCE: rule('DESTINATION_INVALID_REFERENCE', Severity.ERROR,
+    'A dynamic transfer destination that is not one single JSONPath reference (e.g. text mixed with `$.Attributes.x`).',
+    'Use exactly one reference such as `$.Attributes.destination`, or a static E.164 number.',
+    `${FLOW_LANGUAGE}: ThirdPartyPhoneNumber is static or a single JSONPath`),
   DYNAMIC: rule('CALLER_ID_DYNAMIC', Severity.WARNING,
     'A caller ID taken from a reference (`$.Attributes.x`, `$.External.x`, ...): its claim, country and type are known only during the call. ' +
     'The message says what guards it.',
     'Check the value with a `Compare` against the claimed numbers before the call (the constructs generate one, with a fallback), ' +
     'then acknowledge the warning.',
-    `${CALLER_ID_GUIDE}: a dynamic caller ID must be a claimed number in E.164; ${SEED_000}: an unclaimed one fails the transfer`),
+    `${CALLER_ID_GUIDE}: a dynamic caller ID must be a claimed number in E.164; ${FIELD_TEST}: an unclaimed one fails the transfer`),
   NAME_TOO_LONG: rule('CALLER_ID_NAME_TOO_LONG', Severity.WARNING,
     'A caller ID name longer than 15 characters where CNAM applies (a queue).',
     'Shorten the name to 15 characters or fewer.',
@@ -317,6 +321,17 @@ export function judgeDynamicCallerId(reference: string, context: CallerIdContext
 }
 
 /** Judges a static transfer destination. */
+/** Judges a transfer destination: a static number must be valid E.164, a reference must be a single one. */
+export function judgeDestination(value: string, property: string): Finding[] {
+  switch (callerIdValueForm(value)) {
+    case 'static': return judgeStaticDestination(value, property);
+    case 'reference': return [];
+    default: return [finding(CallerIdRules.DESTINATION_INVALID_REFERENCE,
+      `${property} ${JSON.stringify(value)} is not a single JSONPath reference; use exactly one reference such as ` +
+      '$.Attributes.destination, or a static E.164 number')];
+  }
+}
+
 export function judgeStaticDestination(value: string, property: string): Finding[] {
   const parsed = parseE164(value);
   if (parsed.ok) return [];

@@ -10,6 +10,7 @@
 import type { ConnectClient } from '@aws-sdk/client-connect';
 import { performance } from 'perf_hooks';
 import { setTimeout as sleep } from 'timers/promises';
+import { MAX_NUMBERS_PER_RESOURCE, RESPONSE_LIMIT_BYTES } from '../core/deploy-time-check';
 import { parseE164 } from '../core/e164';
 import { ClaimedNumber } from '../core/inventory';
 import { CallerIdRules } from '../core/rules';
@@ -68,11 +69,7 @@ export interface CallerIdCheckOptions {
   readonly log: (message: string) => void;
 }
 
-/** The most numbers one check resource takes: their ARNs must fit in CloudFormation's 4096-byte response. */
-export const MAX_NUMBERS_PER_RESOURCE = 25;
-
-/** CloudFormation's limit on the whole response body of a custom resource. */
-export const RESPONSE_LIMIT_BYTES = 4096;
+export { MAX_NUMBERS_PER_RESOURCE, RESPONSE_LIMIT_BYTES };
 
 /**
  * Messages stay well below the response limit: the provider framework sends the error (with its stack) as
@@ -205,9 +202,9 @@ function unclaimedError(
       : `[${CallerIdRules.NOT_CLAIMED.id}] ${users.size} caller ID numbers used in this stack are not claimed by ${props.TargetArn}:`;
   const tail =
     `Connect listed ${listed} claimed number(s) for the target; it was listed ${listings} time(s) over ${seconds} s, since a number ` +
-    'claimed moments ago can take a while to appear. Calls with an unclaimed caller ID are disconnected. Claim each number in ' +
-    'this instance (Amazon Connect console, Channels > Phone numbers, or ClaimedNumbers.claimNumber in the stack), or change ' +
-    'the caller ID to a number the instance has claimed.';
+    'claimed moments ago can take a while to appear. Calls with an unclaimed caller ID are disconnected. Claim each of these ' +
+    'numbers for this instance (Amazon Connect console, Channels > Phone numbers), or change the caller ID to a number the ' +
+    'instance has claimed.';
   options.log([head, ...lines].join('\n'));
   return new OperatorError(fitLines(head, lines, tail));
 }

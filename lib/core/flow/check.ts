@@ -3,7 +3,7 @@ import { Finding, Severity } from '../findings';
 import { Inventory } from '../inventory';
 import {
   CallerIdContext, CallerIdRules, callerIdValueForm, finding, judgeCallerIdName, judgeCallerIdValue, judgeDynamicCallerId,
-  judgeStaticDestination, RuleDefinition,
+  judgeDestination, RuleDefinition,
 } from '../rules';
 import { ActionTypes, ContactFlowType, FlowAction, FlowCondition, FlowDocument } from './model';
 import { validateFlowStructure } from './structure';
@@ -141,8 +141,8 @@ function checkTransfer(flow: FlowDocument, action: FlowAction, options: FlowChec
   if (name !== undefined && !judgedWithNumber) {
     findings.push(...withAction(judgeCallerIdName({ name, context, property: 'CallerId.Name' }), action.Identifier));
   }
-  if (staticDestination !== undefined) {
-    findings.push(...withAction(judgeStaticDestination(staticDestination, 'ThirdPartyPhoneNumber'), action.Identifier));
+  if (typeof destination === 'string' && !options.isDeployTimeValue?.(destination)) {
+    findings.push(...withAction(judgeDestination(destination, 'ThirdPartyPhoneNumber'), action.Identifier));
   }
   return findings;
 }
