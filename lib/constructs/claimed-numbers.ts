@@ -36,11 +36,16 @@ export interface ClaimNumberOptions {
   readonly description?: string;
 }
 
-interface ClaimedPhoneNumberProps extends ClaimNumberOptions {
+/** Props for `ClaimedPhoneNumber`. */
+export interface ClaimedPhoneNumberProps extends ClaimNumberOptions {
+  /** The instance (or traffic distribution group) ARN that claims the number. */
   readonly targetArn: string;
 }
 
-/** A phone number claimed by the stack (`AWS::Connect::PhoneNumber`). Create it with `ClaimedNumbers.claimNumber`. */
+/**
+ * A phone number claimed by the stack (`AWS::Connect::PhoneNumber`). `ClaimedNumbers.claimNumber` creates one
+ * and registers it with the instance's claimed numbers, which is what lets it be used as a caller ID.
+ */
 export class ClaimedPhoneNumber extends Construct implements IClaimedPhoneNumber {
   public readonly phoneNumberArn: string;
   public readonly address: string;
@@ -48,7 +53,6 @@ export class ClaimedPhoneNumber extends Construct implements IClaimedPhoneNumber
   public readonly type: PhoneNumberType;
   public readonly targetArn: string;
 
-  /** @internal */
   constructor(scope: Construct, id: string, props: ClaimedPhoneNumberProps) {
     super(scope, id);
     const problems: string[] = [];

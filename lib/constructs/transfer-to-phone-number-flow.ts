@@ -3,6 +3,7 @@ import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import { ActionHandle, FlowBuilder } from '../core/flow/builder';
 import { ActionTypes, ContactFlowType } from '../core/flow/model';
+import { requiredErrorTypes } from '../core/flow/structure';
 import { Finding } from '../core/findings';
 import { CallerIdContext, judgeDestination } from '../core/rules';
 import { CallerId, CallerIdKind, TransferDestination } from './caller-id';
@@ -134,8 +135,9 @@ export class TransferToPhoneNumberFlow extends Construct {
         : {}),
     });
     const transfer = (number: string | undefined, label: string): ActionHandle => {
-      const action = builder.add(ActionTypes.TRANSFER_TO_PHONE_NUMBER, transferParameters(number), label).next(disconnect);
-      const errors = continueFlow ? ['CallFailed', 'ConnectionTimeLimitExceeded', 'NoMatchingError'] : ['NoMatchingError'];
+      const parameters = transferParameters(number);
+      const action = builder.add(ActionTypes.TRANSFER_TO_PHONE_NUMBER, parameters, label).next(disconnect);
+      const errors = requiredErrorTypes({ Identifier: label, Type: ActionTypes.TRANSFER_TO_PHONE_NUMBER, Parameters: parameters, Transitions: {} });
       for (const errorType of errors) action.onError(errorType, disconnect);
       return action;
     };

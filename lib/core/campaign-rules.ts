@@ -1,6 +1,6 @@
 import { Finding, Severity } from './findings';
-import { ActionTypes, FlowAction, FlowDocument } from './flow/model';
-import { transitionTargets } from './flow/structure';
+import { ActionTypes, FlowDocument } from './flow/model';
+import { reachableFrom } from './flow/structure';
 import { finding, RuleDefinition } from './rules';
 
 /**
@@ -213,17 +213,3 @@ export function checkCampaignFlow(settings: CampaignSettings, flow: FlowDocument
   return findings;
 }
 
-function reachableFrom(byId: ReadonlyMap<string, FlowAction>, starts: readonly string[]): Set<string> {
-  const seen = new Set<string>();
-  const queue = starts.filter((id) => byId.has(id));
-  for (const id of queue) seen.add(id);
-  for (let i = 0; i < queue.length; i++) {
-    for (const { target } of transitionTargets(byId.get(queue[i])!)) {
-      if (byId.has(target) && !seen.has(target)) {
-        seen.add(target);
-        queue.push(target);
-      }
-    }
-  }
-  return seen;
-}

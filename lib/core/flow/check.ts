@@ -6,7 +6,7 @@ import {
   judgeDestination, RuleDefinition,
 } from '../rules';
 import { ActionTypes, ContactFlowType, FlowAction, FlowCondition, FlowDocument } from './model';
-import { validateFlowStructure } from './structure';
+import { reachableFrom, successorsOf, validateFlowStructure } from './structure';
 
 const FLOW_LANGUAGE = 'Connect flow language reference';
 
@@ -182,22 +182,17 @@ function guardOf(flow: FlowDocument, action: FlowAction, reference: string, opti
     }
   }
   if (guardingEdges.size === 0) return undefined;
+  // Reachable without passing a guarding condition means an unchecked value can get there.
   const byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
-  const seen = new Set<string>();
-  const stack = [flow.StartAction];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    const current = byId.get(id);
-    if (!current) continue;
-    seen.add(id);
-    if (id === action.Identifier) return undefined;
+  const unguarded = reachableFrom(byId, [flow.StartAction], (current) => {
     const t = current.Transitions;
-    stack.push(...(t.NextAction ? [t.NextAction] : []), ...(t.Errors ?? []).map((e) => e.NextAction));
-    for (const c of t.Conditions ?? []) {
-      if (!guardingEdges.has(c)) stack.push(c.NextAction);
-    }
-  }
+    return [
+      ...(t.NextAction ? [t.NextAction] : []),
+      ...(t.Errors ?? []).map((e) => e.NextAction),
+      ...(t.Conditions ?? []).filter((c) => !guardingEdges.has(c)).map((c) => c.NextAction),
+    ];
+  });
+  if (unguarded.has(action.Identifier)) return undefined;
   const names = guards.map((g) => `"${g.Identifier}"`).join(', ');
   return `It is reached only through Compare ${names} on the same reference, which lets through ` +
     `${options.inventory ? 'claimed' : 'E.164'} numbers only; any other value takes the Compare's other branches`;
@@ -207,11 +202,11 @@ function checkParticipantBeforeCall(flow: FlowDocument): Finding[] {
   const calls = flow.Actions.filter((a) => a.Type === ActionTypes.CALL_PHONE_NUMBER);
   if (calls.length === 0) return [];
   const byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
-  const reachableFromStart = reachable(byId, [flow.StartAction]);
+  const reachableFromStart = reachableFrom(byId, [flow.StartAction]);
   const findings: Finding[] = [];
   for (const participant of flow.Actions) {
     if (!PARTICIPANT_ACTIONS.has(participant.Type) || !reachableFromStart.has(participant.Identifier)) continue;
-    const after = reachable(byId, successors(participant));
+    const after = reachableFrom(byId, successorsOf(participant));
     for (const call of calls) {
       if (!after.has(call.Identifier)) continue;
       findings.push(finding(FlowRules.PARTICIPANT_BEFORE_CALL,
@@ -221,29 +216,6 @@ function checkParticipantBeforeCall(flow: FlowDocument): Finding[] {
     }
   }
   return findings;
-}
-
-function reachable(byId: ReadonlyMap<string, FlowAction>, from: readonly string[]): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...from];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    const action = byId.get(id);
-    if (!action) continue;
-    seen.add(id);
-    stack.push(...successors(action));
-  }
-  return seen;
-}
-
-function successors(action: FlowAction): string[] {
-  const t = action.Transitions;
-  return [
-    ...(t.NextAction ? [t.NextAction] : []),
-    ...(t.Errors ?? []).map((e) => e.NextAction),
-    ...(t.Conditions ?? []).map((c) => c.NextAction),
-  ];
 }
 
 function callerIdNumberOf(action: FlowAction): string | undefined {

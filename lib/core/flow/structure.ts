@@ -231,6 +231,36 @@ export function validateFlowCompleteness(flow: FlowDocument): Finding[] {
   return findings;
 }
 
+/** Where an action can send the contact: its next action, its condition branches and its error branches. */
+export function successorsOf(action: FlowAction): string[] {
+  const t = action.Transitions;
+  const out = t.NextAction !== undefined ? [t.NextAction] : [];
+  for (const c of t.Conditions ?? []) out.push(c.NextAction);
+  for (const e of t.Errors ?? []) out.push(e.NextAction);
+  return out;
+}
+
+/**
+ * The identifiers of the actions reachable from `starts` (which count as reached when they exist), following
+ * `next`; transitions to identifiers the flow does not have are ignored.
+ */
+export function reachableFrom(
+  byId: ReadonlyMap<string, FlowAction>, starts: readonly string[], next: (action: FlowAction) => readonly string[] = successorsOf,
+): Set<string> {
+  const seen = new Set<string>();
+  const queue = starts.filter((id) => byId.has(id));
+  for (const id of queue) seen.add(id);
+  for (let i = 0; i < queue.length; i++) {
+    for (const target of next(byId.get(queue[i])!)) {
+      if (byId.has(target) && !seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return seen;
+}
+
 /** Every place an action can send the contact, with words saying which branch it is. */
 export function transitionTargets(action: FlowAction): { readonly target: string; readonly via: string }[] {
   const out: { target: string; via: string }[] = [];
