@@ -44,6 +44,10 @@ function build(overrides: CampaignOverrides = {}): { stack: Stack; campaign: Out
     answerMachineDetection: { enabled: true, awaitPrompt: true },
     ...campaignOverrides,
   });
+  if (campaignOverrides.queue === undefined) {
+    // What a user with a queue from another stack does once that stack is checked on its own.
+    CallerId.acknowledgeWarning(campaign, 'CAMPAIGN_QUEUE_CALLER_ID_UNCHECKED', 'the queue is defined and checked in the telephony stack');
+  }
   return { stack, campaign, flow, queue };
 }
 
@@ -529,5 +533,38 @@ describe('campaign rules (pure)', () => {
     ]);
     expect(checkCampaignFlow({ mode: DiallingModeKind.PROGRESSIVE, answerMachineDetection: true, awaitAnswerMachinePrompt: true }, flow([check, ...rest])))
       .toEqual([]);
+  });
+});
+
+describe('the queue\'s own caller ID', () => {
+  test('GIVEN a queue imported by ARN THEN a warning says its caller ID number is not checked', () => {
+    const { stack, numbers } = stackWithInventory();
+    const queue = ConnectQueue.fromQueueArn(stack, 'Imported', QUEUE_ARN);
+    const flow = new CallProgressFlow(stack, 'Flow', {
+      claimedNumbers: numbers, name: 'F', callAnswered: CallProgressStep.transferToQueue(queue),
+      voicemailBeep: CallProgressStep.disconnect(), voicemailNoBeep: CallProgressStep.disconnect(), notDetected: CallProgressStep.disconnect(),
+    });
+    new OutboundCampaign(stack, 'Campaign', {
+      claimedNumbers: numbers, name: 'C', sourceCallerId: CallerId.fromNumber('+81368001234'), mode: DiallingMode.progressive(),
+      queue, contactFlow: flow, answerMachineDetection: { enabled: true },
+    });
+    expect(ruleIds(warningsOf(stack))).toEqual(['CAMPAIGN_QUEUE_CALLER_ID_UNCHECKED']);
+  });
+
+  test('GIVEN an OutboundQueue of the app THEN no warning: its number is checked like every caller ID', () => {
+    const { stack, numbers } = stackWithInventory();
+    const queue = new OutboundQueue(stack, 'Queue', {
+      claimedNumbers: numbers, name: 'Q', hoursOfOperationArn: HOURS_ARN, callerIdNumber: CallerId.fromNumber('+81368001235'),
+    });
+    const flow = new CallProgressFlow(stack, 'Flow', {
+      claimedNumbers: numbers, name: 'F', callAnswered: CallProgressStep.transferToQueue(queue),
+      voicemailBeep: CallProgressStep.disconnect(), voicemailNoBeep: CallProgressStep.disconnect(), notDetected: CallProgressStep.disconnect(),
+    });
+    new OutboundCampaign(stack, 'Campaign', {
+      claimedNumbers: numbers, name: 'C', sourceCallerId: CallerId.fromNumber('+81368001234'), mode: DiallingMode.progressive(),
+      queue, contactFlow: flow, answerMachineDetection: { enabled: true },
+    });
+    expect(warningsOf(stack)).toEqual([]);
+    expect(errorsOf(stack)).toEqual([]);
   });
 });

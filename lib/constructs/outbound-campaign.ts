@@ -2,16 +2,17 @@ import { Duration, Fn, Token } from 'aws-cdk-lib';
 import { CfnCampaign } from 'aws-cdk-lib/aws-connectcampaignsv2';
 import { Construct } from 'constructs';
 import {
-  CampaignLimits, checkCampaignFlow, DiallingModeKind, modeUsesAgents, rangeProblem, ValueRange,
+  CampaignLimits, CampaignRules, checkCampaignFlow, DiallingModeKind, modeUsesAgents, rangeProblem, ValueRange,
 } from '../core/campaign-rules';
 import { Finding } from '../core/findings';
-import { CallerIdContext } from '../core/rules';
+import { CallerIdContext, finding } from '../core/rules';
 import { CallerId } from './caller-id';
 import { ICampaignContactFlow, IConnectQueue } from './call-progress-flow';
 import { ClaimedNumbers } from './claimed-numbers';
 import {
   assertClaimedByInstance, judgeStaticOnly, listProblems, registerStaticNumbers, validateName,
 } from './flow-support';
+import { OutboundQueue } from './outbound-queue';
 import { reportFindings } from './report';
 
 /** Options of the dialling modes that reserve agents of the campaign's queue. */
@@ -159,6 +160,11 @@ export class OutboundCampaign extends Construct {
         answerMachineDetection: detection?.enabled === true,
         awaitAnswerMachinePrompt: detection?.awaitPrompt === true,
       }, props.contactFlow.flowDocument));
+    }
+    if (props.queue && !(props.queue instanceof OutboundQueue)) {
+      findings.push(finding(CampaignRules.QUEUE_CALLER_ID_UNCHECKED,
+        `queue ${props.queue.node.path} is not an OutboundQueue of this app, so its outbound caller ID number, which ` +
+        'customers may see instead of sourceCallerId, is not checked. Use an OutboundQueue, or check the queue\'s stack with CallerIdChecks'));
     }
     reportFindings(this, findings);
 

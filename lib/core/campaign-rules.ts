@@ -100,6 +100,12 @@ export const CampaignRules = {
     fix: 'Use a progressive, predictive or preview campaign with that queue, or acknowledge the warning if agents are staffed for it.',
     source: 'Connect outbound campaigns: an agentless campaign dials without reserving agent capacity, so callers transferred to a queue wait for whoever is free',
   },
+  QUEUE_CALLER_ID_UNCHECKED: {
+    id: 'CAMPAIGN_QUEUE_CALLER_ID_UNCHECKED', severity: Severity.WARNING,
+    trigger: 'A campaign whose queue is not an `OutboundQueue` of the app, so the queue\'s own caller ID number, which customers may see, is not checked.',
+    fix: 'Give the campaign an `OutboundQueue` of the same app, or add `CallerIdChecks` for the stack that defines the queue, or acknowledge the warning.',
+    source: 'Connect outbound campaigns API reference: when a queue is given, its outbound caller ID number is shown to customers',
+  },
 } as const satisfies Record<string, RuleDefinition>;
 
 /** The campaign settings the consistency rules read. */
