@@ -346,3 +346,34 @@ describe('edge cases a reviewer would try', () => {
     expect(content).toContain('"Ref":"Attribute"');
   });
 });
+
+describe('the guard\'s numbers at deploy time', () => {
+  test('GIVEN a dynamic caller ID THEN the numbers its guard lets through are verified by the first check, without ARNs', () => {
+    const { stack, numbers } = stackWithInventory();
+    new OutboundWhisperFlow(stack, 'Whisper', { claimedNumbers: numbers, name: 'W', callerId: CallerId.fromAttribute('callerId') });
+    new TransferToPhoneNumberFlow(stack, 'Transfer', {
+      claimedNumbers: numbers, name: 'T', destination: TransferDestination.fromNumber('+81368009999'),
+      callerId: CallerId.fromExternal('callerId'), fallbackCallerId: CallerId.fromNumber('+81368001235'),
+    });
+    const template = Template.fromStack(stack);
+    const checks = template.findResources('Custom::ConnectCallerIdCheck');
+    expect(Object.keys(checks)).toHaveLength(1);
+    const [checkId, check] = Object.entries<any>(checks)[0];
+    expect(check.Properties).toMatchObject({
+      Numbers: ['+81368001235'],
+      GuardNumbers: ['+81120123456', '+81368001234', '+81368001235', '+815012345678'],
+      GuardUsedBy: ['Centre/Whisper', 'Centre/Transfer'],
+    });
+    for (const flow of Object.values<any>(template.findResources('AWS::Connect::ContactFlow'))) expect(flow.DependsOn).toContain(checkId);
+  });
+
+  test('GIVEN allowedCallerIds THEN those numbers are verified as the flow\'s own, and nothing as a guard', () => {
+    const { stack, numbers } = stackWithInventory();
+    new OutboundWhisperFlow(stack, 'Whisper', {
+      claimedNumbers: numbers, name: 'W', callerId: CallerId.fromAttribute('callerId'), allowedCallerIds: [CallerId.fromNumber('+81368001234')],
+    });
+    const check = Object.values<any>(Template.fromStack(stack).findResources('Custom::ConnectCallerIdCheck'))[0];
+    expect(check.Properties.Numbers).toEqual(['+81368001234']);
+    expect(check.Properties.GuardNumbers).toBeUndefined();
+  });
+});

@@ -287,3 +287,30 @@ describe('response size', () => {
     expect(error.message).toMatch(/response would be \d+ bytes, over CloudFormation's 4096-byte limit/);
   });
 });
+
+describe('numbers of call-time guards', () => {
+  test('guard numbers are verified with the others; only Numbers get ARNs back', async () => {
+    const result = await handler(event('Create', {
+      ...props([CLAIMED[1].PhoneNumber!]),
+      GuardNumbers: CLAIMED.slice(0, 30).map((n) => n.PhoneNumber!),
+      GuardUsedBy: ['ContactCentre/Whisper', 'ContactCentre/Transfer'],
+    }));
+    expect(result.Data).toEqual({ Arn0: CLAIMED[1].PhoneNumberArn });
+  });
+
+  test('a guard number the instance no longer claims fails, naming the flows and the lookup to refresh', async () => {
+    const error = await failure(handler(event('Create', {
+      ...props([CLAIMED[1].PhoneNumber!]),
+      GuardNumbers: [CLAIMED[2].PhoneNumber!, UNCLAIMED],
+      GuardUsedBy: ['ContactCentre/Whisper'],
+    })));
+    expect(error.message).toContain(`[CALLER_ID_NOT_CLAIMED] Caller ID ${UNCLAIMED} is not claimed by ${INSTANCE_ARN}`);
+    expect(error.message).toContain(`${UNCLAIMED}, used by the call-time guard of ContactCentre/Whisper`);
+    expect(error.message).toContain('refresh it with connect-caller-id lookup');
+  });
+
+  test('malformed guard properties are refused with what is expected', async () => {
+    const error = await failure(handler(event('Create', { ...props([CLAIMED[1].PhoneNumber!]), GuardNumbers: 'all' })));
+    expect(error.message).toContain('GuardNumbers and GuardUsedBy must be lists of strings');
+  });
+});

@@ -45,6 +45,8 @@ export class CallerIdVerification extends Construct {
 
   private readonly slots = new Map<string, Slot>();
   private readonly chunks: Chunk[] = [];
+  private readonly guardNumbers = new Set<string>();
+  private readonly guardUsers: string[] = [];
 
   private constructor(scope: Stack, id: string, private readonly targetArn: string) {
     super(scope, id);
@@ -68,6 +70,18 @@ export class CallerIdVerification extends Construct {
     return slot.chunk.resource.getAttString(`Arn${slot.index}`);
   }
 
+  /**
+   * Registers the numbers a call-time guard of `user` lets through, so a number the inventory lists but the
+   * instance no longer claims fails the deployment instead of passing the guard. No ARNs come back for them, so
+   * they all go on the first check resource, whatever their count.
+   */
+  public guard(user: IConstruct, numbers: readonly string[]): void {
+    const chunk = this.chunks[0] ?? this.newChunk(0);
+    for (const n of numbers) this.guardNumbers.add(n);
+    if (!this.guardUsers.includes(user.node.path)) this.guardUsers.push(user.node.path);
+    user.node.addDependency(chunk.resource);
+  }
+
   private allocate(number: string): Slot {
     let chunk = this.chunks[this.chunks.length - 1];
     if (!chunk || chunk.numbers.length >= MAX_NUMBERS_PER_RESOURCE) chunk = this.newChunk(this.chunks.length);
@@ -88,6 +102,10 @@ export class CallerIdVerification extends Construct {
         Numbers: Lazy.list({ produce: () => numbers }),
         UsedBy: Lazy.list({ produce: () => users.map((u) => u.join(', ')) }),
         PhysicalId: `connect-caller-id-check-${hash(stack.resolve(this.targetArn))}-${index}`,
+        ...(index === 0 ? {
+          GuardNumbers: Lazy.list({ produce: () => [...this.guardNumbers] }, { omitEmpty: true }),
+          GuardUsedBy: Lazy.list({ produce: () => this.guardUsers }, { omitEmpty: true }),
+        } : {}),
       },
     });
     // Each check lists the whole instance; one at a time keeps a large stack's checks within Connect's API quota.

@@ -191,6 +191,14 @@ export class ClaimedNumbers extends Construct {
   }
 
   /**
+   * Registers the numbers a call-time guard of `user` lets through for the deploy-time check.
+   * @internal
+   */
+  public _guardNumbers(user: IConstruct, numbers: readonly string[]): void {
+    if (this.deployTimeCheck && numbers.length > 0) CallerIdVerification.forTarget(Stack.of(user), this.instanceArn).guard(user, numbers);
+  }
+
+  /**
    * Registers a static caller ID number used by `user` for the deploy-time check and returns the number's
    * phone-number ARN (from the live instance when the check is on, else from the inventory).
    * @internal

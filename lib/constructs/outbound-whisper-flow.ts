@@ -120,6 +120,10 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
     });
     this.flowArn = this.resource.attrContactFlowArn;
     registerStaticNumbers(this, claimedNumbers, statics);
+    // The inventory's numbers a dynamic caller ID may take are verified too (claims made in the app are trusted).
+    if (callerId.isDynamic && props.allowedCallerIds === undefined) {
+      claimedNumbers._guardNumbers(this, guardedBy.filter((v) => !Token.isUnresolved(v)));
+    }
   }
 
   private addPrompt(builder: FlowBuilder, text: string) {

@@ -159,6 +159,10 @@ export class TransferToPhoneNumberFlow extends Construct {
     });
     this.flowArn = this.resource.attrContactFlowArn;
     registerStaticNumbers(this, claimedNumbers, [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])]);
+    // The inventory's numbers a dynamic caller ID may take are verified too (claims made in the app are trusted).
+    if (callerId.isDynamic && props.allowedCallerIds === undefined) {
+      claimedNumbers._guardNumbers(this, guardedBy.filter((v) => !Token.isUnresolved(v)));
+    }
   }
 
   /** The timeout as the flow language writes it: whole seconds as a string (a token stays a token). */

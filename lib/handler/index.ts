@@ -52,6 +52,13 @@ export interface CallerIdCheckProperties {
   readonly UsedBy: string[];
   /** The physical id, chosen by the construct so that it is stable across updates. */
   readonly PhysicalId: string;
+  /**
+   * Numbers a call-time guard lets through (the claimed numbers a dynamic caller ID may take): verified like
+   * `Numbers`, but no ARN is returned for them.
+   */
+  readonly GuardNumbers?: string[];
+  /** The paths of the flows whose guards let `GuardNumbers` through. */
+  readonly GuardUsedBy?: string[];
 }
 
 export interface CallerIdCheckOptions {
@@ -125,9 +132,15 @@ async function check(
   options: CallerIdCheckOptions,
 ): Promise<CustomResourceResult> {
   const { TargetArn: target, Numbers: numbers, UsedBy: usedBy } = props;
+  // Guard numbers are verified with the others; only `Numbers` get an ARN back.
+  const verified: CallerIdCheckProperties = {
+    ...props,
+    Numbers: [...numbers, ...(props.GuardNumbers ?? [])],
+    UsedBy: [...usedBy, ...(props.GuardNumbers ?? []).map(() => `the call-time guard of ${(props.GuardUsedBy ?? []).join(', ')}`)],
+  };
   const started = performance.now();
   const deadline = started + (context?.getRemainingTimeInMillis?.() ?? Infinity) - DEADLINE_MARGIN_MS;
-  if (numbers.length === 0) return { PhysicalResourceId: props.PhysicalId, Data: {} };
+  if (verified.Numbers.length === 0) return { PhysicalResourceId: props.PhysicalId, Data: {} };
 
   const client = options.createClient();
   try {
@@ -138,18 +151,18 @@ async function check(
     };
     let listing = await list();
     let listings = 1;
-    let missing = missingIndexes(numbers, listing.byNumber);
+    let missing = missingIndexes(verified.Numbers, listing.byNumber);
     for (const delay of options.missingNumberRetryDelaysMs) {
       if (missing.length === 0 || performance.now() + delay > deadline) break;
-      options.log(`${missing.length} used number(s) not listed yet for ${target}; listing again in ${delay} ms: ${missing.map((i) => numbers[i]).join(', ')}`);
+      options.log(`${missing.length} used number(s) not listed yet for ${target}; listing again in ${delay} ms: ${missing.map((i) => verified.Numbers[i]).join(', ')}`);
       await sleep(delay);
       listing = await list();
       listings++;
-      missing = missingIndexes(numbers, listing.byNumber);
+      missing = missingIndexes(verified.Numbers, listing.byNumber);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (missing.length > 0) {
-      throw unclaimedError(props, missing, listing.listed, listings, seconds, options);
+      throw unclaimedError(verified, missing, listing.listed, listings, seconds, options);
     }
 
     const data: Record<string, string> = {};
@@ -164,7 +177,7 @@ async function check(
     });
     const result = { PhysicalResourceId: props.PhysicalId, Data: data };
     checkResponseSize(event, result);
-    options.log(`All ${numbers.length} caller ID number(s) are claimed by ${target} (${listing.listed} listed, ${listings} listing(s), ${seconds} s).`);
+    options.log(`All ${verified.Numbers.length} caller ID number(s) are claimed by ${target} (${listing.listed} listed, ${listings} listing(s), ${seconds} s).`);
     return result;
   } finally {
     client.destroy();
@@ -204,7 +217,8 @@ function unclaimedError(
     `Connect listed ${listed} claimed number(s) for the target; it was listed ${listings} time(s) over ${seconds} s, since a number ` +
     'claimed moments ago can take a while to appear. Calls with an unclaimed caller ID are disconnected. Claim each of these ' +
     'numbers for this instance (Amazon Connect console, Channels > Phone numbers), or change the caller ID to a number the ' +
-    'instance has claimed.';
+    'instance has claimed. A number a call-time guard lists comes from the inventory in cdk.context.json: refresh it with ' +
+    'connect-caller-id lookup.';
   options.log([head, ...lines].join('\n'));
   return new OperatorError(fitLines(head, lines, tail));
 }
@@ -250,6 +264,13 @@ function readProperties(value: unknown): CallerIdCheckProperties {
     problems.push(`UsedBy must be a list of construct paths as strings, one per number, got ${show(props.UsedBy)}`);
   } else if (numbers && usedBy.length !== numbers.length) {
     problems.push(`UsedBy must have one entry per number: ${numbers.length} number(s) but ${usedBy.length} UsedBy entr${usedBy.length === 1 ? 'y' : 'ies'}`);
+  }
+  if (props.GuardNumbers !== undefined || props.GuardUsedBy !== undefined) {
+    const guard = stringList(props.GuardNumbers);
+    const guardUsers = stringList(props.GuardUsedBy);
+    if (!guard || !guardUsers) {
+      problems.push(`GuardNumbers and GuardUsedBy must be lists of strings (numbers, and the flows whose guards list them), got ${show(props.GuardNumbers)} and ${show(props.GuardUsedBy)}`);
+    }
   }
   if (typeof props.PhysicalId !== 'string' || props.PhysicalId.length === 0) {
     problems.push(`PhysicalId must be a non-empty string, got ${show(props.PhysicalId)}`);
