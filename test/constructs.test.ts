@@ -377,3 +377,14 @@ describe('the guard\'s numbers at deploy time', () => {
     expect(check.Properties.GuardNumbers).toBeUndefined();
   });
 });
+
+describe('numbers claimed after the flow', () => {
+  test('GIVEN a number claimed after a flow with a dynamic caller ID THEN the flow\'s guard lets it through', () => {
+    const { stack, numbers } = stackWithInventory();
+    new OutboundWhisperFlow(stack, 'Whisper', { claimedNumbers: numbers, name: 'W', callerId: CallerId.fromAttribute('callerId') });
+    const claim = numbers.claimNumber('Later', { countryCode: 'JP', type: PhoneNumberType.DID });
+    const content = JSON.stringify(contentOf(stack, 'Centre/Whisper'));
+    expect(content).toContain(JSON.stringify(stack.resolve(claim.address)).slice(1, -1));
+    expect(content).toContain('+81368001234');
+  });
+});

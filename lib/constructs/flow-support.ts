@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { judgeNumberRules, NumberFacts, numberFacts, NumberOrigin, NumberTypeSource } from '../core/country-rules';
 import { CallerIdInputError } from '../core/errors';
@@ -198,6 +198,25 @@ export function renderFlow(scope: Construct, builder: FlowBuilder, guardSize = 0
   const text = JSON.stringify(doc);
   // Only content holding tokens (in-app claims, parameters) needs CloudFormation intrinsics to be rendered.
   return Token.isUnresolved(text) ? Stack.of(scope).toJsonString(doc) : text;
+}
+
+/**
+ * The `Content` of a generated flow. With the default guard of a dynamic caller ID (every claimed number that can
+ * place calls) it is produced at synth, so numbers claimed in the app after the flow was defined are in the guard
+ * too; it is also built now, so a flow Connect would refuse fails where it is defined.
+ */
+export function flowContent(
+  scope: Construct, build: (guardValues: readonly string[]) => FlowBuilder, guard?: { claimedNumbers: ClaimedNumbers; allowed?: readonly CallerId[] },
+): string {
+  const values = guard ? guardValues(scope, guard.claimedNumbers, guard.allowed) : [];
+  const content = renderFlow(scope, build(values), values.length);
+  if (!guard || guard.allowed !== undefined) return content;
+  return Lazy.string({
+    produce: () => {
+      const final = guardValues(scope, guard.claimedNumbers, undefined);
+      return final.length === values.length ? content : renderFlow(scope, build(final), final.length);
+    },
+  });
 }
 
 /** Throws, naming the construct, when a flow or queue name is outside Connect's 1-127 characters. */

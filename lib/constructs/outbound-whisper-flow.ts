@@ -8,7 +8,7 @@ import { CallerIdContext, CallerIdRules, finding } from '../core/rules';
 import { CallerId, CallerIdKind } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
 import {
-  addCallerIdGuard, assertClaimedByInstance, describeGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow, validateName,
+  addCallerIdGuard, assertClaimedByInstance, describeGuard, flowContent, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, validateName,
 } from './flow-support';
 import { reportFindings } from './report';
 
@@ -97,25 +97,28 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
       findings.push(...judgeStaticOnly(this, claimedNumbers, c, CallerIdContext.OUTBOUND_WHISPER, `allowedCallerIds[${i}]`)));
     reportFindings(this, findings);
 
-    const builder = new FlowBuilder({ type: ContactFlowType.OUTBOUND_WHISPER, name: props.name, description: props.description });
-    const end = props.prompt !== undefined
-      ? this.addPrompt(builder, props.prompt)
-      : builder.add(ActionTypes.END_FLOW, {}, 'end flow');
-    if (callerId.isDynamic) {
-      const fallbackParameters = props.fallbackCallerId ? { CallerId: { Number: props.fallbackCallerId.value } } : {};
-      const fallback = builder.add(ActionTypes.CALL_PHONE_NUMBER, fallbackParameters, 'call customer with fallback caller id').next(end);
-      addCallerIdGuard(builder, callerId.value!, guardedBy,
-        () => builder.add(ActionTypes.CALL_PHONE_NUMBER, { CallerId: { Number: callerId.value } }, 'call customer').next(end), fallback);
-    } else {
-      const parameters = callerId.value !== undefined ? { CallerId: { Number: callerId.value } } : {};
-      builder.start(builder.add(ActionTypes.CALL_PHONE_NUMBER, parameters, 'call customer').next(end));
-    }
+    const build = (guarded: readonly string[]): FlowBuilder => {
+      const builder = new FlowBuilder({ type: ContactFlowType.OUTBOUND_WHISPER, name: props.name, description: props.description });
+      const end = props.prompt !== undefined
+        ? this.addPrompt(builder, props.prompt)
+        : builder.add(ActionTypes.END_FLOW, {}, 'end flow');
+      if (callerId.isDynamic) {
+        const fallbackParameters = props.fallbackCallerId ? { CallerId: { Number: props.fallbackCallerId.value } } : {};
+        const fallback = builder.add(ActionTypes.CALL_PHONE_NUMBER, fallbackParameters, 'call customer with fallback caller id').next(end);
+        addCallerIdGuard(builder, callerId.value!, guarded,
+          () => builder.add(ActionTypes.CALL_PHONE_NUMBER, { CallerId: { Number: callerId.value } }, 'call customer').next(end), fallback);
+      } else {
+        const parameters = callerId.value !== undefined ? { CallerId: { Number: callerId.value } } : {};
+        builder.start(builder.add(ActionTypes.CALL_PHONE_NUMBER, parameters, 'call customer').next(end));
+      }
+      return builder;
+    };
 
     this.resource = new CfnContactFlow(this, 'Resource', {
       instanceArn: claimedNumbers.instanceArn,
       name: props.name,
       type: ContactFlowType.OUTBOUND_WHISPER,
-      content: renderFlow(this, builder, guardedBy.length),
+      content: flowContent(this, build, callerId.isDynamic ? { claimedNumbers, allowed: props.allowedCallerIds } : undefined),
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;

@@ -9,7 +9,7 @@ import { CallerIdContext, judgeDestination } from '../core/rules';
 import { CallerId, CallerIdKind, TransferDestination } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
 import {
-  addCallerIdGuard, assertClaimedByInstance, CallerIdJudgementOptions, describeGuard, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, renderFlow, validateName,
+  addCallerIdGuard, assertClaimedByInstance, CallerIdJudgementOptions, describeGuard, flowContent, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, validateName,
 } from './flow-support';
 import { reportFindings } from './report';
 
@@ -123,38 +123,41 @@ export class TransferToPhoneNumberFlow extends Construct {
     reportFindings(this, findings);
 
     const flowType = (props.flowType ?? TransferFlowType.CONTACT_FLOW) as string as ContactFlowType;
-    const builder = new FlowBuilder({ type: flowType, name: props.name, description: props.description });
-    const disconnect = builder.add(ActionTypes.DISCONNECT, {}, 'disconnect');
-    const transferParameters = (number: string | undefined): Record<string, unknown> => ({
-      ThirdPartyPhoneNumber: destination,
-      ThirdPartyConnectionTimeLimitSeconds: timeoutSeconds,
-      ContinueFlowExecution: continueFlow ? 'True' : 'False',
-      ...(props.dtmfDigits !== undefined ? { ThirdPartyDTMFDigits: props.dtmfDigits } : {}),
-      ...(number !== undefined || props.callerIdName !== undefined
-        ? { CallerId: { ...(number !== undefined ? { Number: number } : {}), ...(props.callerIdName !== undefined ? { Name: props.callerIdName } : {}) } }
-        : {}),
-    });
-    const transfer = (number: string | undefined, label: string): ActionHandle => {
-      const parameters = transferParameters(number);
-      const action = builder.add(ActionTypes.TRANSFER_TO_PHONE_NUMBER, parameters, label).next(disconnect);
-      const errors = requiredErrorTypes({ Identifier: label, Type: ActionTypes.TRANSFER_TO_PHONE_NUMBER, Parameters: parameters, Transitions: {} });
-      for (const errorType of errors) action.onError(errorType, disconnect);
-      return action;
-    };
+    const build = (guarded: readonly string[]): FlowBuilder => {
+      const builder = new FlowBuilder({ type: flowType, name: props.name, description: props.description });
+      const disconnect = builder.add(ActionTypes.DISCONNECT, {}, 'disconnect');
+      const transferParameters = (number: string | undefined): Record<string, unknown> => ({
+        ThirdPartyPhoneNumber: destination,
+        ThirdPartyConnectionTimeLimitSeconds: timeoutSeconds,
+        ContinueFlowExecution: continueFlow ? 'True' : 'False',
+        ...(props.dtmfDigits !== undefined ? { ThirdPartyDTMFDigits: props.dtmfDigits } : {}),
+        ...(number !== undefined || props.callerIdName !== undefined
+          ? { CallerId: { ...(number !== undefined ? { Number: number } : {}), ...(props.callerIdName !== undefined ? { Name: props.callerIdName } : {}) } }
+          : {}),
+      });
+      const transfer = (number: string | undefined, label: string): ActionHandle => {
+        const parameters = transferParameters(number);
+        const action = builder.add(ActionTypes.TRANSFER_TO_PHONE_NUMBER, parameters, label).next(disconnect);
+        const errors = requiredErrorTypes({ Identifier: label, Type: ActionTypes.TRANSFER_TO_PHONE_NUMBER, Parameters: parameters, Transitions: {} });
+        for (const errorType of errors) action.onError(errorType, disconnect);
+        return action;
+      };
 
-    const number = callerId.kind === CallerIdKind.PASS_THROUGH ? undefined : callerId.value;
-    if (callerId.isDynamic) {
-      const fallback = transfer(props.fallbackCallerId!.value, 'transfer with fallback caller id');
-      addCallerIdGuard(builder, callerId.value!, guardedBy, () => transfer(number, 'transfer to phone number'), fallback);
-    } else {
-      builder.start(transfer(number, 'transfer to phone number'));
-    }
+      const number = callerId.kind === CallerIdKind.PASS_THROUGH ? undefined : callerId.value;
+      if (callerId.isDynamic) {
+        const fallback = transfer(props.fallbackCallerId!.value, 'transfer with fallback caller id');
+        addCallerIdGuard(builder, callerId.value!, guarded, () => transfer(number, 'transfer to phone number'), fallback);
+      } else {
+        builder.start(transfer(number, 'transfer to phone number'));
+      }
+      return builder;
+    };
 
     this.resource = new CfnContactFlow(this, 'Resource', {
       instanceArn: claimedNumbers.instanceArn,
       name: props.name,
       type: flowType,
-      content: renderFlow(this, builder, guardedBy.length),
+      content: flowContent(this, build, callerId.isDynamic ? { claimedNumbers, allowed: props.allowedCallerIds } : undefined),
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;
