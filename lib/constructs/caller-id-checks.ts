@@ -17,6 +17,7 @@ import {
 import { CallProgressFlow } from './call-progress-flow';
 import { ClaimedNumbers } from './claimed-numbers';
 import { ExportedFlow } from './flow-file';
+import { literal } from './flow-support';
 import { OutboundCampaign } from './outbound-campaign';
 import { OutboundQueue } from './outbound-queue';
 import { OutboundWhisperFlow } from './outbound-whisper-flow';
@@ -481,10 +482,6 @@ function referencedElement(value: unknown): IConstruct | undefined {
 
 function keyOf(stack: Stack, value: unknown): string {
   return JSON.stringify(stack.resolve(value));
-}
-
-function literal(value: string | undefined): string | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }
 
 function instanceIdOf(arn: string): string | undefined {

@@ -71,7 +71,8 @@ export function judgeCallerId(
   }
 }
 
-function literal(value: string | undefined): string | undefined {
+/** The value when it is known at synth; undefined when it is absent or a token. */
+export function literal(value: string | undefined): string | undefined {
   return value !== undefined && !Token.isUnresolved(value) ? value : undefined;
 }
 
@@ -206,9 +207,11 @@ export function renderFlow(scope: Construct, builder: FlowBuilder, guardSize = 0
  * too; it is also built now, so a flow Connect would refuse fails where it is defined.
  */
 export function flowContent(
-  scope: Construct, build: (guardValues: readonly string[]) => FlowBuilder, guard?: { claimedNumbers: ClaimedNumbers; allowed?: readonly CallerId[] },
+  scope: Construct,
+  build: (guardValues: readonly string[]) => FlowBuilder,
+  guard?: { claimedNumbers: ClaimedNumbers; allowed?: readonly CallerId[]; values: readonly string[] },
 ): string {
-  const values = guard ? guardValues(scope, guard.claimedNumbers, guard.allowed) : [];
+  const values = guard?.values ?? [];
   const content = renderFlow(scope, build(values), values.length);
   if (!guard || guard.allowed !== undefined) return content;
   return Lazy.string({

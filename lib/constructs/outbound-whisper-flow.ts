@@ -118,7 +118,7 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
       instanceArn: claimedNumbers.instanceArn,
       name: props.name,
       type: ContactFlowType.OUTBOUND_WHISPER,
-      content: flowContent(this, build, callerId.isDynamic ? { claimedNumbers, allowed: props.allowedCallerIds } : undefined),
+      content: flowContent(this, build, callerId.isDynamic ? { claimedNumbers, allowed: props.allowedCallerIds, values: guardedBy } : undefined),
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;

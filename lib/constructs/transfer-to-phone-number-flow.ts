@@ -157,7 +157,7 @@ export class TransferToPhoneNumberFlow extends Construct {
       instanceArn: claimedNumbers.instanceArn,
       name: props.name,
       type: flowType,
-      content: flowContent(this, build, callerId.isDynamic ? { claimedNumbers, allowed: props.allowedCallerIds } : undefined),
+      content: flowContent(this, build, callerId.isDynamic ? { claimedNumbers, allowed: props.allowedCallerIds, values: guardedBy } : undefined),
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;

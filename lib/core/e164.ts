@@ -26,6 +26,11 @@ export interface RefusedNumber {
 export type NumberParseResult = ParsedNumber | RefusedNumber;
 
 const E164_SHAPE = /^\+[1-9]\d{1,14}$/;
+
+/** Whether `value` has the shape of E.164 (+, then 2 to 15 digits, no leading 0), valid or not. */
+export function isE164Shaped(value: string): boolean {
+  return E164_SHAPE.test(value);
+}
 const COUNTRIES: ReadonlySet<string> = new Set(getCountries());
 
 /** Whether `code` is an ISO 3166-1 alpha-2 country libphonenumber-js knows. */

@@ -1,4 +1,4 @@
-import { parseE164 } from './e164';
+import { isE164Shaped, parseE164 } from './e164';
 import { CallerIdInputError } from './errors';
 import { Severity } from './findings';
 import { RuleDefinition } from './rule-definition';
@@ -92,7 +92,7 @@ export function parseInventoryDocument(value: unknown, source: string): Inventor
       const e = entry as Record<string, unknown>;
       // The shape only: the inventory is what Connect claimed, and a range newer than libphonenumber-js's
       // metadata must not make the whole inventory unreadable. The rules judge every number a caller ID uses.
-      if (typeof e.number !== 'string' || !/^\+[1-9]\d{1,14}$/.test(e.number)) {
+      if (typeof e.number !== 'string' || !isE164Shaped(e.number)) {
         problems.push(`${where}.number must be an E.164 string such as "+81368001234", got ${describe(e.number)}`);
       }
       // A type Connect adds later is kept as it is spelled (the rules know it as untyped), so a lookup never
