@@ -1,5 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
+import { CfnContactFlow, CfnQueue } from 'aws-cdk-lib/aws-connect';
 import { Construct, IConstruct } from 'constructs';
 import { CallProgressOutcome } from '../core/campaign-rules';
 import { CallerIdInputError } from '../core/errors';
@@ -212,7 +212,9 @@ export class CallProgressFlow extends Construct implements ICampaignContactFlow 
     ];
     if (problems.length > 0) throw new Error(`${this.node.path}: ${listProblems(problems)}`);
 
-    const builder = new FlowBuilder({ type: ContactFlowType.CONTACT_FLOW, name: props.name, description: props.description });
+    const builder = new FlowBuilder({
+      type: ContactFlowType.CONTACT_FLOW, name: props.name, description: props.description, isDeployTimeValue: Token.isUnresolved,
+    });
     const check = builder.add(ActionTypes.CHECK_CALL_PROGRESS, {}, 'check call progress');
     builder.start(check);
     const steps = new StepEmitter(builder);
@@ -288,10 +290,10 @@ class StepEmitter {
       case CallProgressStepKind.TRANSFER_TO_QUEUE: {
         const onError = this.emit(step.onError ?? CallProgressStep.disconnect(), words);
         const atCapacity = this.emit(step.whenAtCapacity ?? CallProgressStep.disconnect(), words);
-        // Transfer to queue has no success branch: the contact leaves the flow for the queue.
+        // Transfer to queue has no success branch of its own: the builder writes its Error target as NextAction.
         const transfer = this.builder.add(ActionTypes.TRANSFER_TO_QUEUE, {}, `${words} transfer to queue`)
           .onError('QueueAtCapacity', atCapacity).onError('NoMatchingError', onError);
-        return this.builder.add(ActionTypes.SET_WORKING_QUEUE, { QueueId: step.queue!.queueArn }, `${words} set working queue`)
+        return this.builder.add(ActionTypes.SET_WORKING_QUEUE, { QueueId: step.queue!.queueArn }, `${words} set working queue`, { queueName: queueName(step.queue!) })
           .next(transfer).onError('NoMatchingError', onError);
       }
     }
@@ -301,6 +303,15 @@ class StepEmitter {
     this.disconnectAction ??= this.builder.add(ActionTypes.DISCONNECT, {}, 'disconnect');
     return this.disconnectAction;
   }
+}
+
+/**
+ * The name the designer shows for a queue: the `Name` of the queue's `AWS::Connect::Queue` when it is defined in
+ * this app (an `OutboundQueue`'s `Resource`); unknown for a queue imported by ARN.
+ */
+function queueName(queue: IConnectQueue): string | undefined {
+  const resource = queue.node.tryFindChild('Resource');
+  return resource instanceof CfnQueue ? resource.name : undefined;
 }
 
 /** The flow as `Content`: CloudFormation intrinsics only when it holds tokens (a queue of this app). */

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
 import { Construct, IConstruct } from 'constructs';
 import { FlowBuilder } from '../core/flow/builder';
+import { CallerIdSource } from '../core/flow/designer';
 import { ActionTypes, ContactFlowType } from '../core/flow/model';
 import { Finding } from '../core/findings';
 import { CallerIdContext, CallerIdRules, finding } from '../core/rules';
@@ -98,18 +99,21 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
     reportFindings(this, findings);
 
     const build = (guarded: readonly string[]): FlowBuilder => {
-      const builder = new FlowBuilder({ type: ContactFlowType.OUTBOUND_WHISPER, name: props.name, description: props.description });
+      const builder = new FlowBuilder({
+        type: ContactFlowType.OUTBOUND_WHISPER, name: props.name, description: props.description, isDeployTimeValue: Token.isUnresolved,
+      });
       const end = props.prompt !== undefined
         ? this.addPrompt(builder, props.prompt)
         : builder.add(ActionTypes.END_FLOW, {}, 'end flow');
       if (callerId.isDynamic) {
         const fallbackParameters = props.fallbackCallerId ? { CallerId: { Number: props.fallbackCallerId.value } } : {};
-        const fallback = builder.add(ActionTypes.CALL_PHONE_NUMBER, fallbackParameters, 'call customer with fallback caller id').next(end);
-        addCallerIdGuard(builder, callerId.value!, guarded,
-          () => builder.add(ActionTypes.CALL_PHONE_NUMBER, { CallerId: { Number: callerId.value } }, 'call customer').next(end), fallback);
+        const fallback = builder.add(ActionTypes.CALL_PHONE_NUMBER, fallbackParameters, 'call customer with fallback caller id',
+          { callerIdSource: CallerIdSource.CLAIMED }).next(end);
+        addCallerIdGuard(builder, callerId.value!, guarded, () => builder.add(ActionTypes.CALL_PHONE_NUMBER, { CallerId: { Number: callerId.value } },
+          'call customer', { callerIdSource: CallerIdSource.DYNAMIC }).next(end), fallback);
       } else {
         const parameters = callerId.value !== undefined ? { CallerId: { Number: callerId.value } } : {};
-        builder.start(builder.add(ActionTypes.CALL_PHONE_NUMBER, parameters, 'call customer').next(end));
+        builder.start(builder.add(ActionTypes.CALL_PHONE_NUMBER, parameters, 'call customer', { callerIdSource: CallerIdSource.CLAIMED }).next(end));
       }
       return builder;
     };

@@ -2,6 +2,7 @@ import { Duration, Token, Tokenization } from 'aws-cdk-lib';
 import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import { ActionHandle, FlowBuilder } from '../core/flow/builder';
+import { CallerIdSource } from '../core/flow/designer';
 import { ActionTypes, ContactFlowType } from '../core/flow/model';
 import { requiredErrorTypes } from '../core/flow/structure';
 import { Finding } from '../core/findings';
@@ -124,7 +125,7 @@ export class TransferToPhoneNumberFlow extends Construct {
 
     const flowType = (props.flowType ?? TransferFlowType.CONTACT_FLOW) as string as ContactFlowType;
     const build = (guarded: readonly string[]): FlowBuilder => {
-      const builder = new FlowBuilder({ type: flowType, name: props.name, description: props.description });
+      const builder = new FlowBuilder({ type: flowType, name: props.name, description: props.description, isDeployTimeValue: Token.isUnresolved });
       const disconnect = builder.add(ActionTypes.DISCONNECT, {}, 'disconnect');
       const transferParameters = (number: string | undefined): Record<string, unknown> => ({
         ThirdPartyPhoneNumber: destination,
@@ -135,20 +136,20 @@ export class TransferToPhoneNumberFlow extends Construct {
           ? { CallerId: { ...(number !== undefined ? { Number: number } : {}), ...(props.callerIdName !== undefined ? { Name: props.callerIdName } : {}) } }
           : {}),
       });
-      const transfer = (number: string | undefined, label: string): ActionHandle => {
+      const transfer = (number: string | undefined, label: string, callerIdSource: CallerIdSource): ActionHandle => {
         const parameters = transferParameters(number);
-        const action = builder.add(ActionTypes.TRANSFER_TO_PHONE_NUMBER, parameters, label).next(disconnect);
-        const errors = requiredErrorTypes({ Identifier: label, Type: ActionTypes.TRANSFER_TO_PHONE_NUMBER, Parameters: parameters, Transitions: {} });
+        const action = builder.add(ActionTypes.TRANSFER_TO_PHONE_NUMBER, parameters, label, { callerIdSource }).next(disconnect);
+        const errors = requiredErrorTypes({ Identifier: label, Type: ActionTypes.TRANSFER_TO_PHONE_NUMBER, Parameters: parameters, Transitions: {} }, flowType);
         for (const errorType of errors) action.onError(errorType, disconnect);
         return action;
       };
 
       const number = callerId.kind === CallerIdKind.PASS_THROUGH ? undefined : callerId.value;
       if (callerId.isDynamic) {
-        const fallback = transfer(props.fallbackCallerId!.value, 'transfer with fallback caller id');
-        addCallerIdGuard(builder, callerId.value!, guarded, () => transfer(number, 'transfer to phone number'), fallback);
+        const fallback = transfer(props.fallbackCallerId!.value, 'transfer with fallback caller id', CallerIdSource.CLAIMED);
+        addCallerIdGuard(builder, callerId.value!, guarded, () => transfer(number, 'transfer to phone number', CallerIdSource.DYNAMIC), fallback);
       } else {
-        builder.start(transfer(number, 'transfer to phone number'));
+        builder.start(transfer(number, 'transfer to phone number', CallerIdSource.CLAIMED));
       }
       return builder;
     };

@@ -3,6 +3,7 @@ import { CallerIdChecksRules } from './checks-rules';
 import { COUNTRY_RULES } from './country-rules';
 import { Severity } from './findings';
 import { FlowRules } from './flow/check';
+import { PublishRuleDefinitions } from './flow/publish-rules';
 import { FlowStructureRules } from './flow/structure';
 import { InventoryRules } from './inventory';
 import { RuleDefinition } from './rule-definition';
@@ -25,7 +26,9 @@ export const FlowStructureRuleDefinitions: readonly RuleDefinition[] = [
     'Give each action its own identifier.', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
   structure(FlowStructureRules.INVALID_IDENTIFIER,
     'An action `Identifier` that is empty, over 50 characters, contains one of `% : ( \\ / ) = $ , ; [ ] { }` or is a reserved word.',
-    'Use up to 50 letters, digits and dashes (console exports use UUIDs).', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+    'Use up to 50 letters, digits and dashes (console exports use UUIDs). Reserved: `__proto__`, `constructor`, `toString`, ' +
+    '`valueOf`, `__defineGetter__`, `__defineSetter__`, `hasOwnProperty`, `isPrototypeOf`, `propertyIsEnumerable`, `toLocaleString`.',
+    `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
   structure(FlowStructureRules.DANGLING_TRANSITION, 'A transition whose `NextAction` is not an action of the flow.',
     'Point it at an action of the same flow.', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
   structure(FlowStructureRules.TOO_MANY_ACTIONS, 'A flow with more than 250 actions.',
@@ -34,21 +37,21 @@ export const FlowStructureRuleDefinitions: readonly RuleDefinition[] = [
     'Shorten prompts or remove designer metadata.', 'CloudFormation `AWS::Connect::ContactFlow`: Content is at most 256,000 characters'),
   structure(FlowStructureRules.UNHANDLED_ERROR, 'A generated action without a branch for one of the errors Connect requires it to handle.',
     'Add the missing error branches.', `${FLOW_LANGUAGE}: the error types of each action`),
-  structure(FlowStructureRules.DEAD_END, 'A generated action that has nowhere to send the contact.',
-    'Give it a next action, or end the flow with Disconnect or End flow.', FLOW_LANGUAGE),
   structure(FlowStructureRules.TERMINAL_WITH_TRANSITIONS, 'A generated Disconnect or End flow action with transitions.',
     'Remove its transitions: terminal actions are written with `"Transitions": {}`.', FLOW_LANGUAGE),
 ];
 
 /**
  * Every rule of the library, in the order the README lists them: caller ID rules, country and number-type rules,
- * flow rules, flow-structure rules, campaign rules, the rules `CallerIdChecks` adds, and the inventory rule.
+ * flow rules, flow-structure rules, the rules Connect applies when a flow is published, campaign rules, the rules
+ * `CallerIdChecks` adds, and the inventory rule.
  */
 export const ALL_RULES: readonly RuleDefinition[] = [
   ...Object.values(CallerIdRules),
   ...COUNTRY_RULES,
   ...Object.values(FlowRules),
   ...FlowStructureRuleDefinitions,
+  ...PublishRuleDefinitions,
   ...Object.values(CampaignRules),
   ...Object.values(CallerIdChecksRules),
   ...Object.values(InventoryRules),

@@ -12,6 +12,8 @@ import {
   FlowTransitions,
   METADATA_TYPE_NAMES,
 } from './model';
+import { DesignerHints, designerActionMetadata } from './designer';
+import { checkPublishRules } from './publish-rules';
 import {
   FlowStructureRules,
   MAX_IDENTIFIER_LENGTH,
@@ -34,6 +36,12 @@ export interface FlowBuilderOptions {
    * @default - no description in the metadata
    */
   readonly description?: string;
+  /**
+   * Tells parameter values known only at deploy time (CDK tokens): the publish-time rules leave them unjudged,
+   * and the designer metadata takes what it cannot read from them from the action's `DesignerHints`.
+   * @default - every value is literal
+   */
+  readonly isDeployTimeValue?: (value: string) => boolean;
 }
 
 /** Where the console designer draws the entry point and the blocks. */
@@ -45,10 +53,19 @@ export const FLOW_LAYOUT = {
 } as const;
 
 const NO_MATCHING_CONDITION = 'NoMatchingCondition';
+const NO_MATCHING_ERROR = 'NoMatchingError';
+
+/**
+ * Blocks the designer draws without a success branch, whose exports still carry a `NextAction`: the target of
+ * their Error branch (`NoMatchingError`), in every one of the 26 console exports in public repositories that
+ * hold one. Connect rejects an action without a NextAction when the flow is published.
+ */
+const NEXT_IS_ERROR_BRANCH: ReadonlySet<string> = new Set([ActionTypes.TRANSFER_TO_QUEUE, ActionTypes.CHECK_CALL_PROGRESS]);
 
 interface HandleState {
   readonly owner: FlowBuilder;
   readonly parameters: Record<string, unknown>;
+  readonly hints: DesignerHints;
   next?: ActionHandle;
   readonly errors: Map<string, ActionHandle>;
   readonly conditions: { readonly operator: ConditionOperator; readonly operand: string; readonly target: ActionHandle }[];
@@ -65,13 +82,15 @@ function stateOf(handle: ActionHandle): HandleState {
 /** One action of a flow being built. Created by `FlowBuilder.add`; wire it with `next`, `onError` and `onCondition`. */
 export class ActionHandle {
   /** Created by `FlowBuilder.add`. */
-  constructor(owner: FlowBuilder, readonly id: string, readonly type: string, parameters: Record<string, unknown>) {
-    states.set(this, { owner, parameters, errors: new Map(), conditions: [] });
+  constructor(owner: FlowBuilder, readonly id: string, readonly type: string, parameters: Record<string, unknown>, hints: DesignerHints = {}) {
+    states.set(this, { owner, parameters, hints, errors: new Map(), conditions: [] });
   }
 
   /**
    * Where the contact goes when this action succeeds. On a `Compare` this is the "No match" branch, which
-   * real exports write both as `NextAction` and as the `NoMatchingCondition` error. Replaces an earlier call.
+   * real exports write both as `NextAction` and as the `NoMatchingCondition` error. Transfer to queue and Check
+   * call progress need none: without it they go to their `NoMatchingError` target, as exports write them.
+   * Replaces an earlier call.
    */
   next(target: ActionHandle): this {
     stateOf(this).next = target;
@@ -112,13 +131,13 @@ export class FlowBuilder {
   /**
    * Adds an action. `label` (human words like 'call customer') becomes the identifier: sanitized to
    * allowed characters, max 50, made unique with a suffix. The first action added is the start unless
-   * `start()` says otherwise. Parameter values are emitted as given and never inspected, so unresolved
-   * CDK tokens are fine.
+   * `start()` says otherwise. Parameter values are emitted as given, so unresolved CDK tokens are fine (tell
+   * them with `isDeployTimeValue`); `hints` say what the designer shows that the parameters do not hold.
    */
-  add(type: string, parameters: Record<string, unknown>, label: string): ActionHandle {
+  add(type: string, parameters: Record<string, unknown>, label: string, hints: DesignerHints = {}): ActionHandle {
     const id = this.uniqueIdentifier(label);
     this.usedIds.add(id);
-    const handle = new ActionHandle(this, id, type, { ...parameters });
+    const handle = new ActionHandle(this, id, type, { ...parameters }, { ...hints });
     this.actions.push(handle);
     return handle;
   }
@@ -129,8 +148,8 @@ export class FlowBuilder {
   }
 
   /**
-   * Throws CallerIdInputError listing every problem (structure findings + unhandled required error
-   * branches + a non-terminal action with no way out) at once.
+   * Throws CallerIdInputError listing every problem (structure findings, unhandled required error branches,
+   * and everything Connect rejects when the flow is published) at once.
    */
   build(): FlowDocument {
     const problems: Finding[] = [];
@@ -140,7 +159,7 @@ export class FlowBuilder {
     }
 
     const actions: FlowAction[] = this.actions.map((handle) => {
-      const action = this.emitAction(handle);
+      const action = this.emitAction(handle, this.options.type);
       for (const target of targetsOf(handle)) {
         if (!this.owns(target.handle) && this.usedIds.has(target.handle.id)) {
           problems.push(foreignAction(`${handle.type} "${handle.id}" ${target.via}`, target.handle, handle.id));
@@ -157,7 +176,11 @@ export class FlowBuilder {
       Actions: actions,
     };
 
-    problems.push(...validateFlowStructure(flow), ...validateFlowCompleteness(flow));
+    problems.push(
+      ...validateFlowStructure(flow),
+      ...validateFlowCompleteness(flow, this.options.type),
+      ...checkPublishRules(flow, { type: this.options.type, isDeployTimeValue: this.options.isDeployTimeValue }).findings,
+    );
     if (problems.length > 0) {
       const what = this.options.name === undefined ? `${this.options.type} flow` : `${this.options.type} flow "${this.options.name}"`;
       throw new CallerIdInputError(
@@ -172,26 +195,32 @@ export class FlowBuilder {
     return states.get(handle)?.owner === this && this.actions.includes(handle);
   }
 
-  private emitAction(handle: ActionHandle): FlowAction {
+  private emitAction(handle: ActionHandle, flowType: ContactFlowType): FlowAction {
     const state = stateOf(handle);
     // Key order follows console exports so that a reviewer diffing a template against an export sees only real changes.
     return {
       Parameters: { ...state.parameters },
       Identifier: handle.id,
       Type: handle.type,
-      Transitions: emitTransitions(handle, state),
+      Transitions: emitTransitions(handle, state, flowType),
     };
   }
 
+  /** Laid out like a new-designer export: positions, each block's settings, and `Annotations` (none). */
   private metadata(actions: readonly FlowAction[], startId: string): Record<string, unknown> {
     const positions = layout(actions, startId);
-    const actionMetadata: Record<string, { position: { x: number; y: number } }> = {};
+    const hints = new Map(this.actions.map((h) => [h.id, stateOf(h).hints]));
+    const actionMetadata: Record<string, Record<string, unknown>> = {};
     for (const action of actions) {
-      actionMetadata[action.Identifier] = { position: positions.get(action.Identifier) ?? { ...FLOW_LAYOUT.entryPoint } };
+      actionMetadata[action.Identifier] = {
+        position: positions.get(action.Identifier) ?? { ...FLOW_LAYOUT.entryPoint },
+        ...designerActionMetadata(action, hints.get(action.Identifier), this.options.isDeployTimeValue),
+      };
     }
     const metadata: Record<string, unknown> = {
       entryPointPosition: { ...FLOW_LAYOUT.entryPoint },
       ActionMetadata: actionMetadata,
+      Annotations: [],
     };
     if (this.options.name !== undefined) metadata.name = this.options.name;
     if (this.options.description !== undefined) metadata.description = this.options.description;
@@ -252,7 +281,7 @@ function foreignAction(where: string, target: ActionHandle, actionId?: string): 
  * ServiceNow "AI voice agent reference" for Amazon Connect, and in every Compare example found). The
  * builder emits exactly that from `next()`.
  */
-function emitTransitions(handle: ActionHandle, state: HandleState): FlowTransitions {
+function emitTransitions(handle: ActionHandle, state: HandleState, flowType: ContactFlowType): FlowTransitions {
   const conditions: FlowCondition[] = state.conditions.map((c) => ({
     NextAction: c.target.id,
     Condition: { Operator: c.operator, Operands: [c.operand] },
@@ -263,12 +292,13 @@ function emitTransitions(handle: ActionHandle, state: HandleState): FlowTransiti
     errors.push({ NextAction: state.next.id, ErrorType: NO_MATCHING_CONDITION });
   }
   // Required error types first, in the order exports list them; any others in the order they were added.
-  const required = requiredErrorTypes({ Identifier: handle.id, Type: handle.type, Parameters: state.parameters, Transitions: {} });
+  const required = requiredErrorTypes({ Identifier: handle.id, Type: handle.type, Parameters: state.parameters, Transitions: {} }, flowType);
   const ordered = [...state.errors.keys()].sort((a, b) => rank(required, a) - rank(required, b));
   for (const errorType of ordered) errors.push({ NextAction: state.errors.get(errorType)!.id, ErrorType: errorType });
 
   const transitions: { NextAction?: string; Conditions?: FlowCondition[]; Errors?: FlowError[] } = {};
-  if (state.next) transitions.NextAction = state.next.id;
+  const next = state.next ?? (NEXT_IS_ERROR_BRANCH.has(handle.type) ? state.errors.get(NO_MATCHING_ERROR) : undefined);
+  if (next) transitions.NextAction = next.id;
   if (conditions.length > 0) transitions.Conditions = conditions;
   if (errors.length > 0) transitions.Errors = errors;
   return transitions;

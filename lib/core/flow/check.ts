@@ -6,6 +6,7 @@ import {
   judgeDestination, RuleDefinition,
 } from '../rules';
 import { ActionTypes, ContactFlowType, FlowAction, FlowCondition, FlowDocument } from './model';
+import { checkPublishRules } from './publish-rules';
 import { reachableFrom, successorsOf, validateFlowStructure } from './structure';
 
 const FLOW_LANGUAGE = 'Connect flow language reference';
@@ -95,6 +96,7 @@ export function checkFlow(flow: FlowDocument, options: FlowCheckOptions): Findin
     if (action.Type === ActionTypes.TRANSFER_TO_PHONE_NUMBER) findings.push(...checkTransfer(flow, action, options));
   }
   findings.push(...checkParticipantBeforeCall(flow));
+  findings.push(...checkPublishRules(flow, { type: options.type, isDeployTimeValue: options.isDeployTimeValue }).findings);
   return findings;
 }
 

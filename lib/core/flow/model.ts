@@ -87,6 +87,7 @@ export const ActionTypes = {
   MESSAGE_PARTICIPANT: 'MessageParticipant',
   DISCONNECT: 'DisconnectParticipant',
   END_FLOW: 'EndFlowExecution',
+  END_FLOW_MODULE: 'EndFlowModuleExecution',
   SET_WORKING_QUEUE: 'UpdateContactTargetQueue',
   TRANSFER_TO_QUEUE: 'TransferContactToQueue',
   TRANSFER_TO_FLOW: 'TransferToFlow',

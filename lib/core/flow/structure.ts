@@ -1,6 +1,7 @@
 import { Finding, Severity } from '../findings';
 import {
   ActionTypes,
+  ContactFlowType,
   FLOW_LANGUAGE_VERSION,
   FlowAction,
   FlowDocument,
@@ -19,8 +20,6 @@ export const FlowStructureRules = {
   CONTENT_TOO_LONG: 'FLOW_CONTENT_TOO_LONG',
   /** A required error branch is missing (checked on built flows only, see `validateFlowCompleteness`). */
   UNHANDLED_ERROR: 'FLOW_UNHANDLED_ERROR',
-  /** A non-terminal action has no way out (checked on built flows only). */
-  DEAD_END: 'FLOW_DEAD_END',
   /** A terminal action has transitions (checked on built flows only). */
   TERMINAL_WITH_TRANSITIONS: 'FLOW_TERMINAL_WITH_TRANSITIONS',
 } as const;
@@ -30,11 +29,20 @@ export const MAX_IDENTIFIER_LENGTH = 50;
 /** Characters Connect refuses in an action identifier. */
 export const FORBIDDEN_IDENTIFIER_CHARACTERS: readonly string[] = ['%', ':', '(', '\\', '/', ')', '=', '$', ',', ';', '[', ']', '{', '}'];
 
-/** Identifiers Connect refuses because they collide with JavaScript object members. */
-export const RESERVED_IDENTIFIERS: readonly string[] = ['__proto__', 'constructor', 'toString', 'valueOf'];
+/**
+ * Identifiers Connect refuses because they collide with JavaScript object members: the full list of the
+ * flow-language page ("Flow language: Actions", identifier restrictions).
+ */
+export const RESERVED_IDENTIFIERS: readonly string[] = [
+  '__proto__', 'constructor', 'toString', 'valueOf', '__defineGetter__', '__defineSetter__', 'hasOwnProperty',
+  'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString',
+];
 
-/** Actions that end the flow: they take no transitions and are exported with `"Transitions": {}`. */
-export const TERMINAL_ACTION_TYPES: readonly string[] = [ActionTypes.DISCONNECT, ActionTypes.END_FLOW];
+/**
+ * Actions that end the flow (or the flow module): they take no transitions and are exported with
+ * `"Transitions": {}`.
+ */
+export const TERMINAL_ACTION_TYPES: readonly string[] = [ActionTypes.DISCONNECT, ActionTypes.END_FLOW, ActionTypes.END_FLOW_MODULE];
 
 const FORBIDDEN_CHARACTER = /[%:(\\/)=$,;[\]{}]/;
 
@@ -130,13 +138,16 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
 }
 
 /**
- * The error branches an action must handle for Connect to save it, per action type. Unknown action types
- * return none: this library only vouches for the actions it models.
+ * The error branches a generated action handles, per action type, as console exports carry them. Unknown action
+ * types return none: this library only vouches for the actions it models. `MessageParticipant` needs none: 119
+ * published Play prompt blocks in public console exports have no error branch. A transfer that resumes the flow
+ * handles its failure outcomes too, except in an `AGENT_TRANSFER` flow, where Connect rejects them
+ * (`FLOW_TRANSFER_FAILURE_BRANCH_AGENT_TRANSFER`).
  */
-export function requiredErrorTypes(action: FlowAction): string[] {
+export function requiredErrorTypes(action: FlowAction, flowType?: ContactFlowType): string[] {
   switch (action.Type) {
     case ActionTypes.TRANSFER_TO_PHONE_NUMBER:
-      return continuesAfterTransfer(action)
+      return continuesAfterTransfer(action) && flowType !== ContactFlowType.AGENT_TRANSFER
         ? ['CallFailed', 'ConnectionTimeLimitExceeded', 'NoMatchingError']
         : ['NoMatchingError'];
     case ActionTypes.COMPARE:
@@ -145,7 +156,6 @@ export function requiredErrorTypes(action: FlowAction): string[] {
       return ['QueueAtCapacity', 'NoMatchingError'];
     case ActionTypes.CHECK_CALL_PROGRESS:
     case ActionTypes.SET_CONTACT_ATTRIBUTES:
-    case ActionTypes.MESSAGE_PARTICIPANT:
     case ActionTypes.SET_WORKING_QUEUE:
     case ActionTypes.TRANSFER_TO_FLOW:
       return ['NoMatchingError'];
@@ -166,30 +176,11 @@ export function continuesAfterTransfer(action: FlowAction): boolean {
 }
 
 /**
- * Actions after which the contact goes on along `NextAction` when they succeed. Without a NextAction
- * Connect has nowhere to send the contact, so a built flow must set one.
+ * The stricter checks for flows this library writes: every required error branch is handled and terminal
+ * actions have no transitions. Not applied to flows read from exports, which Connect accepted without them.
+ * (That every other action has a NextAction is a publish-time rule, `FLOW_MISSING_NEXT_ACTION`, applied to both.)
  */
-function needsNextAction(action: FlowAction): boolean {
-  switch (action.Type) {
-    case ActionTypes.CALL_PHONE_NUMBER:
-    case ActionTypes.COMPARE:
-    case ActionTypes.SET_CONTACT_ATTRIBUTES:
-    case ActionTypes.MESSAGE_PARTICIPANT:
-    case ActionTypes.SET_WORKING_QUEUE:
-      return true;
-    case ActionTypes.TRANSFER_TO_PHONE_NUMBER:
-      return continuesAfterTransfer(action);
-    default:
-      return false;
-  }
-}
-
-/**
- * The stricter checks for flows this library writes: every required error branch is handled, every
- * non-terminal action has a way out, terminal actions have none. Not applied to flows read from exports,
- * which Connect accepted without them.
- */
-export function validateFlowCompleteness(flow: FlowDocument): Finding[] {
+export function validateFlowCompleteness(flow: FlowDocument, flowType?: ContactFlowType): Finding[] {
   const findings: Finding[] = [];
   for (const action of flow.Actions) {
     const id = action.Identifier;
@@ -208,27 +199,13 @@ export function validateFlowCompleteness(flow: FlowDocument): Finding[] {
       continue;
     }
     const handled = new Set(errors.map((e) => e.ErrorType));
-    const missing = requiredErrorTypes(action).filter((t) => !handled.has(t));
+    const required = requiredErrorTypes(action, flowType);
+    const missing = required.filter((t) => !handled.has(t));
     if (missing.length > 0) {
       findings.push({
         ruleId: FlowStructureRules.UNHANDLED_ERROR,
         severity: Severity.ERROR,
-        message: `${action.Type} "${id}" does not handle ${missing.join(', ')}; it must have a branch for each of ${requiredErrorTypes(action).join(', ')}.`,
-        actionId: id,
-      });
-    }
-    if (needsNextAction(action) && transitions.NextAction === undefined) {
-      findings.push({
-        ruleId: FlowStructureRules.DEAD_END,
-        severity: Severity.ERROR,
-        message: `${action.Type} "${id}" has no next action; give it one so the contact has somewhere to go when it succeeds.`,
-        actionId: id,
-      });
-    } else if (transitions.NextAction === undefined && errors.length === 0 && conditions.length === 0) {
-      findings.push({
-        ruleId: FlowStructureRules.DEAD_END,
-        severity: Severity.ERROR,
-        message: `${action.Type} "${id}" has no way out: no next action, error or condition branch. Add one, or end the flow with ${ActionTypes.DISCONNECT} or ${ActionTypes.END_FLOW}.`,
+        message: `${action.Type} "${id}" does not handle ${missing.join(', ')}; it must have a branch for each of ${required.join(', ')}.`,
         actionId: id,
       });
     }
