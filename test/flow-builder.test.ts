@@ -42,10 +42,19 @@ describe('FlowBuilder', () => {
       Metadata: {
         entryPointPosition: { x: 40, y: 40 },
         ActionMetadata: {
-          'call-customer': { position: { x: 240, y: 40 } },
-          'greet-customer': { position: { x: 520, y: 40 } },
-          'end': { position: { x: 800, y: 40 } },
+          'call-customer': {
+            position: { x: 240, y: 40 },
+            isFriendlyName: true,
+            parameters: { CallerId: { Number: { displayName: '+81368001234', inputOption: 'claimed' } } },
+            setOptionalCallerId: true,
+            callerIdSource: 'claimed',
+            claimedPhoneNumber: { text: '+81368001234' },
+            useDynamicConnectionTimeout: false,
+          },
+          'greet-customer': { position: { x: 520, y: 40 }, isFriendlyName: true },
+          'end': { position: { x: 800, y: 40 }, isFriendlyName: true },
         },
+        Annotations: [],
         name: 'Sales whisper',
         type: 'outboundWhisper',
       },
@@ -67,7 +76,7 @@ describe('FlowBuilder', () => {
     });
     // Key order is part of looking like an export: a diff against a console export shows only real changes.
     expect(Object.keys(doc.Actions[0])).toEqual(['Parameters', 'Identifier', 'Type', 'Transitions']);
-    expect(Object.keys(doc.Metadata!)).toEqual(['entryPointPosition', 'ActionMetadata', 'name', 'type']);
+    expect(Object.keys(doc.Metadata!)).toEqual(['entryPointPosition', 'ActionMetadata', 'Annotations', 'name', 'type']);
   });
 
   test('GIVEN the same input twice WHEN built THEN the JSON is identical, so synthesized templates are stable', () => {
@@ -94,7 +103,7 @@ describe('FlowBuilder', () => {
       'transfer',
     );
     const hangUp = flow.add(ActionTypes.DISCONNECT, {}, 'hang up');
-    transfer.onError('NoMatchingError', hangUp);
+    transfer.next(hangUp).onError('NoMatchingError', hangUp);
 
     // WHEN
     const doc = flow.build();
@@ -106,7 +115,7 @@ describe('FlowBuilder', () => {
       ContinueFlowExecution: 'False',
       CallerId: { Number: '${Token[TOKEN.456]}' },
     });
-    expect(doc.Actions[0].Transitions).toEqual({ Errors: [{ NextAction: 'hang-up', ErrorType: 'NoMatchingError' }] });
+    expect(doc.Actions[0].Transitions).toEqual({ NextAction: 'hang-up', Errors: [{ NextAction: 'hang-up', ErrorType: 'NoMatchingError' }] });
   });
 
   test('GIVEN a caller-supplied parameters object WHEN it is changed after add() THEN the built flow is not affected', () => {
@@ -158,7 +167,7 @@ describe('FlowBuilder Compare transitions', () => {
   test('GIVEN a Compare with no no-match branch WHEN built THEN build() names the missing branch', () => {
     const error = buildError(() => compareFlow((check, claimed) => check.onCondition('Equals', '+81368001234', claimed)));
     expect(error.message).toMatch(/\[FLOW_UNHANDLED_ERROR\] Compare "caller-id-is-claimed" does not handle NoMatchingCondition/);
-    expect(error.message).toMatch(/\[FLOW_DEAD_END\] Compare "caller-id-is-claimed" has no next action/);
+    expect(error.message).toMatch(/\[FLOW_MISSING_NEXT_ACTION\] Connect rejects this when the flow is published: Compare "caller-id-is-claimed" has no NextAction/);
   });
 });
 
@@ -275,7 +284,7 @@ describe('FlowBuilder.build() problems', () => {
       '[FLOW_UNHANDLED_ERROR] TransferParticipantToThirdParty "transfer" does not handle CallFailed, ConnectionTimeLimitExceeded; it must have a branch for each of CallFailed, ConnectionTimeLimitExceeded, NoMatchingError.',
     );
     expect(error.message).toContain('[FLOW_TERMINAL_WITH_TRANSITIONS] DisconnectParticipant "hang-up" ends the flow');
-    expect(error.message).toContain('[FLOW_DEAD_END] UpdateContactAttributes "lost" has no next action');
+    expect(error.message).toContain('[FLOW_MISSING_NEXT_ACTION] Connect rejects this when the flow is published: UpdateContactAttributes "lost" has no NextAction');
   });
 
   test('GIVEN a target that is not in the flow at all WHEN built THEN the dangling transition names source and missing target', () => {
@@ -290,11 +299,12 @@ describe('FlowBuilder.build() problems', () => {
     expect(error.message).toContain('MessageParticipant "welcome" error NoMatchingError goes to "somewhere-else"');
   });
 
-  test('GIVEN an unknown action type with no transitions WHEN built THEN it is reported as having no way out', () => {
+  test('GIVEN an action type the library does not model with only an error branch WHEN built THEN its missing NextAction is reported', () => {
     const flow = new FlowBuilder({ type: ContactFlowType.CONTACT_FLOW });
-    flow.add('UpdateFlowLoggingBehavior', { FlowLoggingBehavior: 'Enabled' }, 'logging');
+    const hangUp = flow.add(ActionTypes.DISCONNECT, {}, 'hang up');
+    flow.start(flow.add('UpdateFlowLoggingBehavior', { FlowLoggingBehavior: 'Enabled' }, 'logging').onError('NoMatchingError', hangUp));
     expect(buildError(() => flow.build()).message).toContain(
-      '[FLOW_DEAD_END] UpdateFlowLoggingBehavior "logging" has no way out: no next action, error or condition branch.',
+      '[FLOW_MISSING_NEXT_ACTION] Connect rejects this when the flow is published: UpdateFlowLoggingBehavior "logging" has no NextAction',
     );
   });
 
@@ -346,7 +356,8 @@ describe('requiredErrorTypes', () => {
     [ActionTypes.CHECK_CALL_PROGRESS, {}, ['NoMatchingError']],
     [ActionTypes.COMPARE, { ComparisonValue: '$.Attributes.x' }, ['NoMatchingCondition']],
     [ActionTypes.SET_CONTACT_ATTRIBUTES, {}, ['NoMatchingError']],
-    [ActionTypes.MESSAGE_PARTICIPANT, {}, ['NoMatchingError']],
+    // 119 published Play prompt blocks in public console exports have no error branch.
+    [ActionTypes.MESSAGE_PARTICIPANT, {}, []],
     [ActionTypes.SET_WORKING_QUEUE, {}, ['NoMatchingError']],
     [ActionTypes.TRANSFER_TO_FLOW, {}, ['NoMatchingError']],
     [ActionTypes.TRANSFER_TO_QUEUE, {}, ['QueueAtCapacity', 'NoMatchingError']],
@@ -356,5 +367,11 @@ describe('requiredErrorTypes', () => {
     ['InvokeLambdaFunction', {}, []],
   ])('GIVEN %s with %j THEN it must handle %j', (type, parameters, expected) => {
     expect(requiredErrorTypes(action(type, parameters))).toEqual(expected);
+  });
+
+  test('GIVEN a transfer that resumes the flow in an AGENT_TRANSFER flow THEN only NoMatchingError is required, since Connect rejects the failure outcomes there', () => {
+    const transfer = action(ActionTypes.TRANSFER_TO_PHONE_NUMBER, { ContinueFlowExecution: 'True' });
+    expect(requiredErrorTypes(transfer, ContactFlowType.AGENT_TRANSFER)).toEqual(['NoMatchingError']);
+    expect(requiredErrorTypes(transfer, ContactFlowType.QUEUE_TRANSFER)).toEqual(['CallFailed', 'ConnectionTimeLimitExceeded', 'NoMatchingError']);
   });
 });

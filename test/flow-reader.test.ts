@@ -472,7 +472,7 @@ describe('validateFlowStructure', () => {
       [FlowStructureRules.INVALID_IDENTIFIER, 'Identifier "a:b" contains ":"; none of % : ( \\ / ) = $ , ; [ ] { } is accepted.'],
       [FlowStructureRules.INVALID_IDENTIFIER, `Identifier "${'x'.repeat(51)}" is 51 characters long; at most 50 are accepted.`],
       [FlowStructureRules.INVALID_IDENTIFIER, 'Identifier "" is empty; identifiers are 1 to 50 characters.'],
-      [FlowStructureRules.INVALID_IDENTIFIER, 'Identifier "__proto__" is reserved; __proto__, constructor, toString, valueOf are not accepted.'],
+      [FlowStructureRules.INVALID_IDENTIFIER, 'Identifier "__proto__" is reserved; __proto__, constructor, toString, valueOf, __defineGetter__, __defineSetter__, hasOwnProperty, isPrototypeOf, propertyIsEnumerable, toLocaleString are not accepted.'],
     ]);
   });
 
