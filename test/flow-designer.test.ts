@@ -60,7 +60,7 @@ describe('designer metadata of Transfer to phone number', () => {
   });
 
   test('GIVEN a claimed caller ID and a UK destination WHEN described THEN the destination country and the caller ID are shown', () => {
-    const meta = designerActionMetadata(transfer({ ThirdPartyPhoneNumber: '+447911123456', CallerId: { Number: '+442071838750' } }));
+    const meta = designerActionMetadata(transfer({ ThirdPartyPhoneNumber: '+447400123456', CallerId: { Number: '+442071838750' } }));
     expect(meta).toEqual({
       isFriendlyName: true,
       parameters: {
