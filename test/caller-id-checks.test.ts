@@ -94,8 +94,9 @@ describe('CallerIdChecks on raw flows', () => {
     rawFlow(stack, 'Wrong', 'CONTACT_FLOW', flowFixtureText('outbound-whisper.json'));
     rawFlow(stack, 'Right', 'OUTBOUND_WHISPER', flowFixtureText('outbound-whisper.json'));
     const errors = errorsOf(stack);
-    expect(errors.map((e) => e.path)).toEqual(['/Centre/Wrong']);
-    expect(ruleIds(errors)).toEqual(['FLOW_CALL_PHONE_NUMBER_WRONG_TYPE']);
+    expect(errors.map((e) => e.path)).toEqual(['/Centre/Wrong', '/Centre/Wrong']);
+    // The flow also ends with End flow, which an inbound flow may not.
+    expect(ruleIds(errors)).toEqual(['FLOW_CALL_PHONE_NUMBER_WRONG_TYPE', 'FLOW_END_FLOW_WRONG_TYPE']);
     expect(errors[0].message).toContain(`(action ${WHISPER_CALL_ACTION})`);
   });
 

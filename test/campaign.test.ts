@@ -406,7 +406,8 @@ describe('CallProgressFlow', () => {
 
     const check = action(flow, flow.StartAction);
     expect(check).toMatchObject({ Type: 'CheckOutboundCallStatus', Parameters: {} });
-    expect(check.Transitions.NextAction).toBeUndefined();
+    // Console exports give Check call progress its Error branch's target as NextAction.
+    expect(check.Transitions.NextAction).toBe(check.Transitions.Errors!.find((e) => e.ErrorType === 'NoMatchingError')!.NextAction);
     const conditions = check.Transitions.Conditions!;
     expect(conditions.map((c) => c.Condition)).toEqual(
       ['CallAnswered', 'VoicemailBeep', 'VoicemailNoBeep', 'NotDetected'].map((o) => ({ Operator: 'Equals', Operands: [o] })));
@@ -416,7 +417,7 @@ describe('CallProgressFlow', () => {
     expect(answered).toMatchObject({ Type: 'UpdateContactTargetQueue', Parameters: { QueueId: QUEUE_ARN } });
     const transfer = action(flow, answered.Transitions.NextAction);
     expect(transfer.Type).toBe('TransferContactToQueue');
-    expect(transfer.Transitions.NextAction).toBeUndefined();
+    expect(transfer.Transitions.NextAction).toBe(transfer.Transitions.Errors!.find((e) => e.ErrorType === 'NoMatchingError')!.NextAction);
     const transferErrors = Object.fromEntries(transfer.Transitions.Errors!.map((e) => [e.ErrorType, action(flow, e.NextAction)]));
     expect(Object.keys(transferErrors)).toEqual(['QueueAtCapacity', 'NoMatchingError']);
     expect(transferErrors.QueueAtCapacity).toMatchObject({ Type: 'MessageParticipant', Parameters: { Text: 'All agents are busy.' } });
