@@ -8,6 +8,8 @@ export * from './core/flow/builder';
 export * from './core/flow/reader';
 export * from './core/flow/structure';
 export * from './core/flow/check';
+export * from './core/flow/publish-rules';
+export * from './core/flow/designer';
 export * from './constructs/caller-id';
 export * from './constructs/claimed-numbers';
 export * from './constructs/outbound-queue';
