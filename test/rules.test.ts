@@ -339,6 +339,31 @@ describe('participant actions before Call phone number', () => {
   });
 });
 
+describe('the guard of a dynamic caller ID', () => {
+  const guarded = (extra: number): FlowDocument => ({
+    Version: '2019-10-30', StartAction: 'cmp',
+    Actions: [
+      { Identifier: 'cmp', Type: ActionTypes.COMPARE, Parameters: { ComparisonValue: '$.Attributes.cid' },
+        Transitions: { NextAction: 'end', Conditions: [{ NextAction: 't', Condition: { Operator: 'Equals', Operands: ['+81368001234'] } }],
+          Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingCondition' }] } },
+      { Identifier: 't', Type: ActionTypes.TRANSFER_TO_PHONE_NUMBER,
+        Parameters: { ThirdPartyPhoneNumber: '+815012345678', ThirdPartyConnectionTimeLimitSeconds: '30', ContinueFlowExecution: 'False', CallerId: { Number: '$.Attributes.cid' } },
+        Transitions: { NextAction: 'end', Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] } },
+      ...Array.from({ length: extra }, (_, i) => ({ Identifier: `x${i}`, Type: ActionTypes.SET_CONTACT_ATTRIBUTES, Parameters: {}, Transitions: { NextAction: 'end' } })),
+      { Identifier: 'end', Type: ActionTypes.DISCONNECT, Parameters: {}, Transitions: {} },
+    ],
+  });
+  const dynamic = (flow: FlowDocument) => checkFlow(flow, { type: ContactFlowType.CONTACT_FLOW, inventory }).find((f) => f.ruleId === 'CALLER_ID_DYNAMIC')!;
+
+  test('GIVEN a Compare on the reference letting only claimed numbers through THEN the warning says it is guarded', () => {
+    expect(dynamic(guarded(0)).message).toContain('It is reached only through Compare "cmp" on the same reference');
+  });
+
+  test('GIVEN the same flow over Connect\'s 250 actions THEN the guard is not analysed, and the warning says why', () => {
+    expect(dynamic(guarded(250)).message).toContain('Its guard was not analysed: the flow has 253 actions, more than the 250 Connect accepts');
+  });
+});
+
 describe('checkFlowExport: which type a file is checked as', () => {
   const whisper = JSON.stringify({ Version: '2019-10-30', StartAction: 'c', Actions: [
     { Identifier: 'c', Type: ActionTypes.CALL_PHONE_NUMBER, Parameters: { CallerId: { Number: '+81368001234' } }, Transitions: { NextAction: 'e' } },

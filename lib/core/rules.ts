@@ -200,7 +200,7 @@ export function judgeCallerIdFacts(use: CallerIdFactsUse): Finding[] {
     ...(use.callerIdNameProperty !== undefined ? { callerIdNameProperty: use.callerIdNameProperty } : {}),
   });
   if (use.callerIdName !== undefined) {
-    findings.push(...judgeCallerIdName({ name: use.callerIdName, context: use.context, property: use.callerIdNameProperty }));
+    for (const f of judgeCallerIdName({ name: use.callerIdName, context: use.context, property: use.callerIdNameProperty })) findings.push(f);
   }
   return findings;
 }

@@ -274,12 +274,11 @@ function callerIdParameters(action: FlowAction): { present: boolean; object: boo
 /** The state of checking one flow: indexes built once, and the template placeholders met on the way. */
 class FlowRun {
   public readonly byId: ReadonlyMap<string, FlowAction>;
-  private readonly guards: FlowGuards;
+  private guards?: FlowGuards;
   private readonly placeholders: { actionId: string; property: string; placeholder: string }[] = [];
 
   constructor(private readonly flow: FlowDocument, private readonly options: FlowCheckOptions) {
     this.byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
-    this.guards = new FlowGuards(flow, options);
   }
 
   public checkCallPhoneNumber(action: FlowAction): Finding[] {
@@ -404,6 +403,8 @@ class FlowRun {
     if (actions > MAX_FLOW_ACTIONS) {
       return `Its guard was not analysed: the flow has ${actions} actions, more than the ${MAX_FLOW_ACTIONS} Connect accepts`;
     }
+    // Indexed on first use: most flows set no dynamic caller ID.
+    this.guards ??= new FlowGuards(this.flow, this.options);
     return this.guards.guardOf(action, reference, context);
   }
 }
