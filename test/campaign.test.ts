@@ -143,11 +143,6 @@ describe('OutboundCampaign template', () => {
     expect(() => ClaimedNumbers.fromNumbers(stack, 'Tdg', { instanceArn: tdg, numbers: [{ number: '+81368001234', type: PhoneNumberType.DID }] }))
       .toThrow(/Centre\/Tdg: instanceArn .*traffic-distribution-group.* is a traffic distribution group ARN, but queues, flows and campaigns take the instance ARN[\s\S]*trafficDistributionGroupArns/);
   });
-    expect(() => new OutboundCampaign(stack, 'Campaign', {
-      claimedNumbers: numbers, name: 'C', sourceCallerId: CallerId.fromNumber('+81368001234'), mode: DiallingMode.agentless(),
-      contactFlow: CallProgressFlow.fromFlowArn(stack, 'Imported', FLOW_ARN),
-    })).toThrow(/Centre\/Campaign: claimedNumbers.instanceArn .*traffic-distribution-group.* is not a Connect instance ARN/);
-  });
 });
 
 describe('OutboundCampaign source caller ID', () => {

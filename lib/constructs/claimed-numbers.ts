@@ -10,6 +10,7 @@ import {
 } from '../core/inventory';
 import { finding } from '../core/rules';
 import { CallerIdVerification } from './caller-id-verification';
+import { StackBudget } from './stack-budget';
 import { reportFindings } from './report';
 
 /** A number claimed in this app: its address and ARN are known only after deployment. */
@@ -280,6 +281,8 @@ export class ClaimedNumbers extends Construct {
     this.trafficDistributionGroupArns = [...trafficDistributionGroupArns];
     this.targetArns = [options.instanceArn, ...trafficDistributionGroupArns];
     this.deployTimeCheck = options.deployTimeCheck ?? true;
+    // The stack of the numbers is where the library's resources usually are; flows add their own stacks.
+    StackBudget.of(Stack.of(this));
   }
 
   /** The numbers known at synth time, of every target; empty when a looked-up inventory is missing. */
