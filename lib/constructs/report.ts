@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { FeatureFlags, Validations } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { Finding, formatFinding, Severity } from '../core/findings';
 
@@ -102,16 +102,29 @@ export function reportFindings(scope: IConstruct, findings: readonly Finding[]):
   }
 }
 
+/** The feature flag that puts construct annotations into `cdk.out/validation-report.json` (on in `cdk init` apps). */
+export const ANNOTATIONS_IN_VALIDATION_REPORT = '@aws-cdk/core:annotationsInValidationReport';
+
 /**
  * Acknowledges a warning with `Validations.of(scope).acknowledge`, the same call users make, narrowed by `where`.
- * Refuses a narrowed acknowledgement the installed aws-cdk-lib would widen to every occurrence under the scope.
+ * Refuses a narrowed acknowledgement that aws-cdk-lib would widen to every occurrence under the scope: versions
+ * without `where`, and, in every release up to 2.276, the validation report, which applies acknowledgements by
+ * rule id and construct path only (`test/validation-report.test.ts` pins this).
  */
 export function acknowledgeWarning(scope: IConstruct, ruleId: string, reason: string, where?: AcknowledgementScope): void {
   const filter = where ? Object.fromEntries(Object.entries(where).filter(([, v]) => v !== undefined)) : {};
-  if (Object.keys(filter).length > 0 && !validationsSupport().scopedAcknowledgements) {
+  const scoped = Object.keys(filter).length > 0;
+  const under = scope.node.path || 'the app';
+  if (scoped && !validationsSupport().scopedAcknowledgements) {
     throw new Error(`${scope.node.path}: acknowledging ${ruleId} only where ${JSON.stringify(filter)} needs aws-cdk-lib 2.276.0 or later; ` +
-      `the installed aws-cdk-lib ignores \`where\` and would acknowledge every ${ruleId} warning under ${scope.node.path || 'the app'}. ` +
-      'Upgrade aws-cdk-lib, or acknowledge it without a scope on the construct the warning names');
+      `the installed aws-cdk-lib ignores \`where\` and would acknowledge every ${ruleId} warning under ${under}. ` +
+      'Upgrade aws-cdk-lib, or acknowledge it without `where` on the construct the warning names');
   }
-  Validations.of(scope).acknowledge({ id: ruleId, reason, ...(Object.keys(filter).length > 0 ? { where: filter } : {}) });
+  if (scoped && FeatureFlags.of(scope).isEnabled(ANNOTATIONS_IN_VALIDATION_REPORT)) {
+    throw new Error(`${scope.node.path}: acknowledging ${ruleId} only where ${JSON.stringify(filter)} is not honoured with the feature flag ` +
+      `${ANNOTATIONS_IN_VALIDATION_REPORT}: aws-cdk-lib's validation report then applies acknowledgements by rule id and construct path ` +
+      `only, and would hide every ${ruleId} warning under ${under}. Set the flag to false in cdk.json to acknowledge with \`where\`, ` +
+      'or acknowledge it without `where` on the construct the warning names');
+  }
+  Validations.of(scope).acknowledge({ id: ruleId, reason, ...(scoped ? { where: filter } : {}) });
 }
