@@ -96,7 +96,7 @@ describe('CallerIdChecks on raw flows', () => {
     const errors = errorsOf(stack);
     expect(errors.map((e) => e.path)).toEqual(['/Centre/Wrong', '/Centre/Wrong']);
     // The flow also ends with End flow, which an inbound flow may not.
-    expect(ruleIds(errors)).toEqual(['FLOW_CALL_PHONE_NUMBER_WRONG_TYPE', 'FLOW_END_FLOW_WRONG_TYPE']);
+    expect(ruleIds(errors)).toEqual(['FLOW_END_FLOW_WRONG_TYPE', 'FLOW_CALL_PHONE_NUMBER_WRONG_TYPE']);
     expect(errors[0].message).toContain(`(action ${WHISPER_CALL_ACTION})`);
   });
 
