@@ -97,7 +97,7 @@ describe('CallerIdChecks on raw flows', () => {
     expect(errors.map((e) => e.path)).toEqual(['/Centre/Wrong', '/Centre/Wrong']);
     // The flow also ends with End flow, which an inbound flow may not.
     expect(ruleIds(errors)).toEqual(['FLOW_END_FLOW_WRONG_TYPE', 'FLOW_CALL_PHONE_NUMBER_WRONG_TYPE']);
-    expect(errors[0].message).toContain(`(action ${WHISPER_CALL_ACTION})`);
+    expect(errors[1].message).toContain(`(action ${WHISPER_CALL_ACTION})`);
   });
 
   test('GIVEN a whisper export with a prompt before Call phone number THEN it is refused; the export with Call phone number first passes', () => {
