@@ -4,7 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { isKnownCountry } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
 import { ClaimedNumber, Inventory, inventoryContextKey, InventoryRules, parseInventoryDocument, PhoneNumberType } from '../core/inventory';
-import { CallerIdVerification } from './caller-id-verification';
+import { CallerIdContext } from '../core/rule-definition';
+import { CallerIdVerification, NumberUse } from './caller-id-verification';
 import { reportFindings } from './report';
 import { finding } from '../core/rules';
 
@@ -194,20 +195,23 @@ export class ClaimedNumbers extends Construct {
    * Registers the numbers a call-time guard of `user` lets through for the deploy-time check.
    * @internal
    */
-  public _guardNumbers(user: IConstruct, numbers: readonly string[]): void {
-    if (this.deployTimeCheck && numbers.length > 0) CallerIdVerification.forTarget(Stack.of(user), this.instanceArn).guard(user, numbers);
+  public _guardNumbers(user: IConstruct, numbers: readonly string[], context: CallerIdContext): void {
+    if (this.deployTimeCheck && numbers.length > 0) CallerIdVerification.forInstance(Stack.of(user), this.instanceArn).guard(user, numbers, context);
   }
 
   /**
-   * Registers a static caller ID number used by `user` for the deploy-time check and returns the number's
-   * phone-number ARN (from the live instance when the check is on, else from the inventory).
+   * Registers a static caller ID number used by `user` for the deploy-time check. For a queue, returns the
+   * number's phone-number ARN: the inventory's (verified by the check when it is on), else the one the check
+   * returns from the live listing.
    * @internal
    */
-  public _useNumber(user: IConstruct, number: string): string | undefined {
-    if (this.deployTimeCheck) {
-      return CallerIdVerification.forTarget(Stack.of(user), this.instanceArn).use(user, number);
-    }
-    return this._inventory?.get(number)?.arn;
+  public _useNumber(user: IConstruct, number: string, use: NumberUse): string | undefined {
+    const inventoryArn = Token.isUnresolved(number) ? undefined : this._inventory?.get(number)?.arn;
+    if (!this.deployTimeCheck) return inventoryArn;
+    const check = CallerIdVerification.forInstance(Stack.of(user), this.instanceArn);
+    if (use.context === CallerIdContext.QUEUE) return check.useForQueue(user, number, inventoryArn);
+    check.use(user, number, use);
+    return undefined;
   }
 }
 

@@ -161,10 +161,11 @@ export class TransferToPhoneNumberFlow extends Construct {
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;
-    registerStaticNumbers(this, claimedNumbers, [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])]);
+    registerStaticNumbers(this, claimedNumbers, [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])],
+      { context, ...(props.destination.isDynamic ? {} : { destination }) });
     // The inventory's numbers a dynamic caller ID may take are verified too (claims made in the app are trusted).
     if (callerId.isDynamic && props.allowedCallerIds === undefined) {
-      claimedNumbers._guardNumbers(this, guardedBy.filter((v) => !Token.isUnresolved(v)));
+      claimedNumbers._guardNumbers(this, guardedBy.filter((v) => !Token.isUnresolved(v)), context);
     }
   }
 
