@@ -243,7 +243,7 @@ async function listTargets(targets: readonly string[], client: ConnectClient, de
   let calls = 0;
   for (const targetArn of targets) {
     const maxThrottleWaitMs = Math.max(0, Math.min(options.maxThrottleWaitMs, deadline - options.now()));
-    const result = await beforeDeadline(listClaimedNumbers({ targetArn, client, maxThrottleWaitMs }), deadline, options,
+    const result = await beforeDeadline(() => listClaimedNumbers({ targetArn, client, maxThrottleWaitMs }), deadline, options,
       `listing the numbers of ${targetArn}`);
     calls += result.calls;
     for (const n of result.numbers) if (!byNumber.has(n.number)) byNumber.set(n.number, n);
@@ -251,24 +251,24 @@ async function listTargets(targets: readonly string[], client: ConnectClient, de
   return { byNumber, calls };
 }
 
-/** `work`, or a clear error once the deadline passes (the caller then destroys the client, ending the call). */
-async function beforeDeadline<T>(work: Promise<T>, deadline: number, options: CallerIdCheckOptions, what: string): Promise<T> {
+/**
+ * What `work` gives, or a clear error once the deadline passes (the caller then destroys the client, which
+ * ends the call still waiting).
+ */
+async function beforeDeadline<T>(work: () => Promise<T>, deadline: number, options: CallerIdCheckOptions, what: string): Promise<T> {
   const left = deadline - options.now();
   const timedOut = () => new OperatorError(
     `The caller ID check ran out of time ${what}: it stops ${DEADLINE_MARGIN_MS / 1000} s before the Lambda function's timeout, ` +
       'so that it can say so instead of timing out. Connect answered too slowly or not at all; retry the deployment.',
   );
-  if (left <= 0) {
-    work.catch(() => undefined);
-    throw timedOut();
-  }
-  if (left === Infinity) return work;
+  if (left <= 0) throw timedOut();
+  if (left === Infinity) return work();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(timedOut()), left);
   });
   try {
-    return await Promise.race([work, timeout]);
+    return await Promise.race([work(), timeout]);
   } finally {
     clearTimeout(timer);
   }
