@@ -14,6 +14,7 @@ import { generateNumbers, startConnectEndpoint } from '../test/support/connect-e
 import { CentreSize, claimedNumbers, INSTANCE_ARN, rawFlows, synthWithConstructs, synthWithL1 } from './contact-centre';
 import { writeExportedFlows } from './export-flows';
 import { addCallerIdChecks } from './checks';
+import { deployCheckFigures } from './deploy-check-bench';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
@@ -212,6 +213,8 @@ async function main(): Promise<void> {
     byScale[scale.name] = Object.fromEntries(Object.entries({ ...synth, ...check, ...lookup }).map(([k, v]) => [k, round(v)]));
   }
   const startup = Object.fromEntries(Object.entries(await startupFigures()).map(([k, v]) => [k, round(v)]));
+  process.stderr.write('bench: deploy-time check...\n');
+  const deployCheck = Object.fromEntries(Object.entries(await deployCheckFigures()).map(([k, v]) => [k, round(v)]));
   const full = byScale.full;
   Object.assign(results, {
     synthOverheadRatio: full.synthOverheadRatio,
@@ -221,6 +224,7 @@ async function main(): Promise<void> {
     checkFlowsPerSecond: full.checkFlowsPerSecond,
     checkOneFileMs: full.checkOneFileMs,
     lookupCalls: full.lookupCalls,
+    ...deployCheck,
     ...startup,
     scales: Object.fromEntries(SCALES.map((s) => [s.name, { size: { queues: s.queues, whisperFlows: s.queues, transferFlows: s.queues, claimedNumbers: s.numbers, checkedFlows: s.flows, lookedUpNumbers: s.lookupNumbers }, ...byScale[s.name] }])),
     benchSeconds: round((performance.now() - started) / 1000, 1),
@@ -246,6 +250,7 @@ async function main(): Promise<void> {
     ['lookup calls (page 100)', full.lookupCallsPageSize100, byScale.tenth.lookupCallsPageSize100, ''],
     ['lookup wall (ms, page 100)', full.lookupMsPageSize100, byScale.tenth.lookupMsPageSize100, ''],
     ['lookup command peak RSS (MiB)', full.lookupCommandPeakRssMiB, byScale.tenth.lookupCommandPeakRssMiB, ''],
+    ['deployCheckCalls (300 of 5,000 numbers)', deployCheck.deployCheckCalls, '', `= ${deployCheck.deployCheckMinimumCalls}`],
   ];
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   console.log(line(['figure', 'full', 'tenth', 'target']));
