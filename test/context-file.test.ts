@@ -239,7 +239,8 @@ describe('writers of one context file', () => {
       // GIVEN a writer in a loop, killed with SIGKILL as soon as its temporary file appears
       const child = startWriter(instance(kill), 50_000, 0, true);
       const done = exited(child);
-      while (tempFiles().length === 0 && child.exitCode === null) await new Promise((resolve) => setImmediate(resolve));
+      const seen = new Set(tempFiles());
+      while (!tempFiles().some((f) => !seen.has(f)) && child.exitCode === null) await new Promise((resolve) => setImmediate(resolve));
       child.kill('SIGKILL');
       await done;
       orphans = Math.max(orphans, tempFiles().length);

@@ -78,6 +78,7 @@ const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 10_000;
 /** Attempts of one page when calls time out, reset, fail on the server or answer unreadably. */
 const MAX_ATTEMPTS = 3;
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED']);
 const THROTTLING_ERRORS = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'ThrottledException', 'RequestLimitExceeded']);
 
 /**
@@ -533,7 +534,8 @@ function isThrottling(e: unknown): boolean {
 function transientFailure(e: unknown): Failure | undefined {
   const name = errorName(e);
   const status = httpStatus(e);
-  if (name === 'TimeoutError') return 'timeout';
+  // The SDK's HTTP handler names a reset connection TimeoutError too (its transient network codes).
+  if (name === 'TimeoutError') return CONNECTION_LOST.has(String(asSdkError(e).code)) ? 'network' : 'timeout';
   if ((status !== undefined && status >= 500) || name === 'InternalServiceException') return 'server';
   // The SDK throws the JSON parser's error, with the HTTP status, when a body cannot be read.
   if (name === 'SyntaxError') return 'malformed';
