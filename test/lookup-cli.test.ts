@@ -75,6 +75,7 @@ describe('connect-caller-id lookup', () => {
     const run = await lookup(['--instance-arn', INSTANCE_ARN, '--traffic-distribution-group-arn', TDG_ARN, '--traffic-distribution-group-arn', TDG_2_ARN], endpointEnv());
 
     expect(run.stderr).toContain(`listed 3 claimed number(s) of ${INSTANCE_ARN}`);
+    expect(run.stderr).toContain(`wrote 2 claimed number(s) of ${TDG_ARN} to ${file} (key ${inventoryContextKey(TDG_ARN)})`);
     expect(run.status).toBe(0);
     const context = readContext();
     expect(Object.keys(context)).toEqual([INSTANCE_ARN, TDG_ARN, TDG_2_ARN].map(inventoryContextKey));

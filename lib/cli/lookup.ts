@@ -80,7 +80,9 @@ export async function runLookup(args: string[], io: CliIo): Promise<ExitCode> {
     }
     if (written.length > 0) {
       await writeInventoriesToContextFile(contextFile, written);
-      for (const doc of written) io.err(`wrote ${doc.numbers.length} number(s) to ${contextFile} under ${inventoryContextKey(doc.instanceArn)}`);
+      for (const doc of written) {
+        io.err(`wrote ${doc.numbers.length} claimed number(s) of ${doc.instanceArn} to ${contextFile} (key ${inventoryContextKey(doc.instanceArn)})`);
+      }
     }
     if (failed > 0) {
       io.err(`${failed} of ${targets.length} lookup(s) failed${written.length > 0 ? '; the others were written' : '; nothing was written'}.`);
