@@ -443,7 +443,7 @@ async function toLookupError(state: CallState, e: unknown): Promise<LookupError>
     );
   }
   if (name === 'CredentialsProviderError') {
-    const profile = await clientProfile(state.client);
+    const profile = clientProfile(state.client);
     const fix = profile
       ? `The profile ${JSON.stringify(profile)} was not found in the shared config and credentials files (AWS_CONFIG_FILE, ` +
         'AWS_SHARED_CREDENTIALS_FILE, by default ~/.aws/config and ~/.aws/credentials), or has no credentials: check its name ' +
@@ -475,7 +475,7 @@ async function clientRegion(client: ConnectClient): Promise<string | undefined> 
   }
 }
 
-async function clientProfile(client: ConnectClient): Promise<string | undefined> {
+function clientProfile(client: ConnectClient): string | undefined {
   const profile = (client.config as { profile?: unknown }).profile;
   return typeof profile === 'string' && profile.length > 0 ? profile : undefined;
 }

@@ -7,8 +7,6 @@ import { Clock } from '../../lib/lookup/clock';
  */
 export class ManualClock implements Clock {
   private time: number;
-  /** Every sleep asked for, in order. */
-  readonly sleeps: number[] = [];
 
   constructor(start = Date.UTC(2030, 0, 1)) {
     this.time = start;
@@ -19,7 +17,6 @@ export class ManualClock implements Clock {
   }
 
   async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
     this.time += Math.max(0, ms);
     // Let other work (the endpoint, the client's sockets) run, as a real timer would.
     await new Promise((resolve) => setImmediate(resolve));
