@@ -1,10 +1,11 @@
-import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { findRule } from '../core/catalogue';
 import { CallerIdInputError } from '../core/errors';
 import { ContactFlowType } from '../core/flow/model';
 import { Finding, Severity } from '../core/findings';
 import { InventoryDocument, parseInventoryDocument } from '../core/inventory';
+import { parseJsonText, readInventoryFile } from '../core/json-text';
+import { printable, printableJson, printableLines } from '../core/printable';
 import { checkFiles, FileResult } from './check-files';
 import { CliIo, ExitCode, UsageError } from './io';
 
@@ -41,10 +42,11 @@ export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
 
   let inventory: InventoryDocument;
   try {
-    inventory = parseInventoryDocument(readJson(values.numbers), values.numbers);
+    inventory = parseInventoryDocument(readInventory(values.numbers), printable(values.numbers));
   } catch (e) {
     if (e instanceof CallerIdInputError) {
-      io.err(e.message);
+      // The one message that is several lines by design; every value in it is quoted.
+      io.err(printableLines(e.message));
       return ExitCode.USAGE;
     }
     throw e;
@@ -58,7 +60,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
   const unreadable = results.filter((r) => r.unreadable !== undefined).length;
 
   if (values.json) {
-    io.out(JSON.stringify({
+    io.out(printableJson(JSON.stringify({
       instanceArn: inventory.instanceArn,
       files: results.map((r) => ({
         file: r.file,
@@ -67,10 +69,10 @@ export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
         findings: r.findings,
       })),
       errors, warnings, acknowledged: acknowledgedCount, unreadable,
-    }, undefined, 2));
+    }, undefined, 2)));
   } else {
     for (const r of results) {
-      if (r.unreadable !== undefined) io.err(r.unreadable);
+      if (r.unreadable !== undefined) io.err(printable(r.unreadable));
       for (const f of r.findings) io.out(formatLine(r.file, f));
     }
     io.err(`${results.length} flow file(s) checked against ${inventory.numbers.length} claimed number(s): ` +
@@ -125,23 +127,16 @@ function parseApprovedExternal(entries: readonly string[]): Record<string, strin
 }
 
 function formatLine(file: string, f: Finding): string {
-  return `${file}: ${f.severity} ${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}: ${f.message}`;
+  return printable(`${file}: ${f.severity} ${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}: ${f.message}`);
 }
 
 function count(results: readonly FileResult[], severity: Severity): number {
   return results.reduce((n, r) => n + r.findings.filter((f) => f.severity === severity).length, 0);
 }
 
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new CallerIdInputError(`${file}: cannot read the inventory file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CallerIdInputError(`${file}: the inventory is not JSON (${(e as Error).message})`);
-  }
+function readInventory(file: string): unknown {
+  return parseJsonText(readInventoryFile(file), {
+    source: printable(file), subject: 'is',
+    expected: 'an inventory { "instanceArn": ..., "numbers": [...] } as connect-caller-id lookup writes it',
+  }).value;
 }
