@@ -139,7 +139,7 @@ function decodeUtf16(body: Buffer, order: 'le' | 'be', label: string): string {
   }
 }
 
-/** Where the first byte that breaks UTF-8 is; only called once `isUtf8` said there is one. */
+/** Where the character that breaks UTF-8 starts; only called once `isUtf8` said there is one. */
 function firstInvalidUtf8(bytes: Buffer): { offset: number; line: number; column: number } {
   let line = 1;
   let column = 1;
@@ -153,7 +153,7 @@ function firstInvalidUtf8(bytes: Buffer): { offset: number; line: number; column
       // The second byte's range is narrower after E0, ED, F0 and F4 (no overlong forms, surrogates or code points past U+10FFFF).
       const low = k === 1 && b === 0xe0 ? 0xa0 : k === 1 && b === 0xf0 ? 0x90 : 0x80;
       const high = k === 1 && b === 0xed ? 0x9f : k === 1 && b === 0xf4 ? 0x8f : 0xbf;
-      if (c === undefined || c < low || c > high) return { offset: c === undefined ? i : i + k, line, column };
+      if (c === undefined || c < low || c > high) return { offset: i, line, column };
     }
     if (b === 0x0a) {
       line++;
@@ -233,6 +233,9 @@ interface DuplicateKey {
 
 const OBJECT = 1;
 const ARRAY = 2;
+/** `actionsDepth` before the top-level Actions array is seen, and after it is closed. */
+const ACTIONS_NOT_SEEN = -2;
+const ACTIONS_DONE = -3;
 /** Up to this many keys, an object's keys are compared with each other where they stand; beyond, they go into a Map. */
 const SMALL_OBJECT = 12;
 
@@ -257,7 +260,7 @@ function scanKeys(text: string): { duplicates: DuplicateKey[]; actionOffsets: nu
   const indexes: number[] = [];
   let depth = -1;
   let expectKey = false;
-  let actionsDepth = -1;
+  let actionsDepth = ACTIONS_NOT_SEEN;
   const n = text.length;
   let nextBackslash = text.indexOf('\\');
   if (nextBackslash < 0) nextBackslash = n;
@@ -325,7 +328,7 @@ function scanKeys(text: string): { duplicates: DuplicateKey[]; actionOffsets: nu
     if (c === 0x7b || c === 0x5b) {
       if (depth === actionsDepth) actionOffsets.push(i);
       // The top-level "Actions" array: its elements are the flow's actions.
-      if (c === 0x5b && depth === 0 && actionsDepth === -1 && kinds[0] === OBJECT && text.startsWith('"Actions"', lastKeyAt[0])) actionsDepth = 1;
+      if (c === 0x5b && depth === 0 && actionsDepth === ACTIONS_NOT_SEEN && kinds[0] === OBJECT && text.startsWith('"Actions"', lastKeyAt[0])) actionsDepth = 1;
       depth++;
       if (c === 0x7b) {
         kinds[depth] = OBJECT;
@@ -341,7 +344,7 @@ function scanKeys(text: string): { duplicates: DuplicateKey[]; actionOffsets: nu
         indexes[depth] = 0;
       }
     } else if (c === 0x7d || c === 0x5d) {
-      if (depth === actionsDepth) actionsDepth = -2;
+      if (depth === actionsDepth) actionsDepth = ACTIONS_DONE;
       depth--;
       expectKey = false;
     } else if (c === 0x2c) {
