@@ -14,6 +14,7 @@ import { generateNumbers, startConnectEndpoint } from '../test/support/connect-e
 import { CentreSize, claimedNumbers, INSTANCE_ARN, rawFlows, synthWithConstructs, synthWithL1 } from './contact-centre';
 import { writeExportedFlows } from './export-flows';
 import { addCallerIdChecks } from './checks';
+import { badInputFigures, parseFigures } from './input-bench';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
@@ -212,6 +213,10 @@ async function main(): Promise<void> {
     byScale[scale.name] = Object.fromEntries(Object.entries({ ...synth, ...check, ...lookup }).map(([k, v]) => [k, round(v)]));
   }
   const startup = Object.fromEntries(Object.entries(await startupFigures()).map(([k, v]) => [k, round(v)]));
+  process.stderr.write('bench: reading JSON text and bad input...\n');
+  const inputWork = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-input-'));
+  const input = { ...parseFigures(inputWork), ...badInputFigures(inputWork) };
+  fs.rmSync(inputWork, { recursive: true, force: true });
   const full = byScale.full;
   Object.assign(results, {
     synthOverheadRatio: full.synthOverheadRatio,
@@ -222,6 +227,7 @@ async function main(): Promise<void> {
     checkOneFileMs: full.checkOneFileMs,
     lookupCalls: full.lookupCalls,
     ...startup,
+    ...input,
     scales: Object.fromEntries(SCALES.map((s) => [s.name, { size: { queues: s.queues, whisperFlows: s.queues, transferFlows: s.queues, claimedNumbers: s.numbers, checkedFlows: s.flows, lookedUpNumbers: s.lookupNumbers }, ...byScale[s.name] }])),
     benchSeconds: round((performance.now() - started) / 1000, 1),
   });
