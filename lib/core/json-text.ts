@@ -1,4 +1,3 @@
-import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
 import { CallerIdInputError } from './errors';
 import { printable } from './printable';
@@ -115,14 +114,17 @@ export function decodeText(bytes: Uint8Array, label: string): string {
   if (buffer.length >= 2 && b0 !== 0 && b1 === 0) return decodeUtf16(buffer, 'le', label);
   if (buffer.length >= 2 && b0 === 0 && b1 !== 0) return decodeUtf16(buffer, 'be', label);
   const body = b0 === 0xef && b1 === 0xbb && b2 === 0xbf ? buffer.subarray(3) : buffer;
-  if (!isUtf8(body)) {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
     const { offset, line, column } = firstInvalidUtf8(body);
+    const what = offset < body.length
+      ? `byte 0x${body[offset].toString(16).toUpperCase().padStart(2, '0')} at line ${line}, column ${column} cannot start or continue a UTF-8 character`
+      : `the file ends inside a character at line ${line}, column ${column}`;
     throw new CallerIdInputError(
-      `${label}: is not UTF-8 text: byte 0x${body[offset].toString(16).toUpperCase().padStart(2, '0')} at line ${line}, column ${column} ` +
-        'cannot start or continue a UTF-8 character (a file saved as Windows-1252 or Latin-1 does this); save it as UTF-8.',
+      `${label}: is not UTF-8 text: ${what} (a file saved as Windows-1252 or Latin-1 does this); save it as UTF-8.`,
     );
   }
-  return body.toString('utf8');
 }
 
 function decodeUtf16(body: Buffer, order: 'le' | 'be', label: string): string {
@@ -139,7 +141,7 @@ function decodeUtf16(body: Buffer, order: 'le' | 'be', label: string): string {
   }
 }
 
-/** Where the character that breaks UTF-8 starts; only called once `isUtf8` said there is one. */
+/** Where the character that breaks UTF-8 starts; only called once the decoder found there is one. */
 function firstInvalidUtf8(bytes: Buffer): { offset: number; line: number; column: number } {
   let line = 1;
   let column = 1;
