@@ -197,7 +197,15 @@ describe('parseJsonText: duplicate keys', () => {
 
   test('GIVEN 100,000 levels of nesting WHEN parsed THEN the scan neither recurses nor misses a duplicate at the bottom', () => {
     const deep = `${'{"a": '.repeat(100_000)}{"b": 1, "b": 2}${'}'.repeat(100_000)}`;
-    expect(inputError(() => parseJsonText(deep, SOURCE)).message).toContain('"b" appears twice in a.a.a.');
+    expect(inputError(() => parseJsonText(deep, SOURCE)).message)
+      .toContain('"b" appears twice in a.a.a.a.a.a.a.a ... 99984 levels ... .a.a.a.a.a.a.a.a, at line 1, column 600002 and at line 1, column 600010');
+  });
+
+  test('GIVEN a duplicate key at each of 50,000 levels WHEN parsed THEN the first is described and the others counted', () => {
+    // Describing every one would cost the depth each time: quadratic.
+    const deep = `${'{"x": 1, "x": 2, "a": '.repeat(50_000)}1${'}'.repeat(50_000)}`;
+    expect(inputError(() => parseJsonText(deep, SOURCE)).message)
+      .toContain('"x" appears twice in the top-level object, at line 1, column 2 and at line 1, column 10 (and 49999 more duplicate keys after it)');
   });
 });
 

@@ -213,7 +213,7 @@ export function parseJsonText(text: string, { source, subject, expected }: JsonT
     throw new CallerIdInputError(`${source}: ${subject} not valid JSON${at} (${error?.reason ?? 'not accepted by JSON.parse'}); expected ${expected}.`);
   }
   const scan = scanKeys(body);
-  if (scan.duplicates.length > 0) throw new CallerIdInputError(duplicateMessage(body, value, scan.duplicates, source, subject));
+  if (scan.duplicate) throw new CallerIdInputError(duplicateMessage(body, value, scan.duplicate, scan.duplicateCount, source, subject));
   return { value, actionOffsets: scan.actionOffsets };
 }
 
@@ -249,8 +249,10 @@ const SMALL_OBJECT = 12;
  * no allocation. It takes about as long as JSON.parse itself on the same console exports
  * (`jsonTextToJsonParseRatio` in bench/results.json is the two together over JSON.parse alone).
  */
-function scanKeys(text: string): { duplicates: DuplicateKey[]; actionOffsets: number[] } {
-  const duplicates: DuplicateKey[] = [];
+function scanKeys(text: string): { duplicate?: DuplicateKey; duplicateCount: number; actionOffsets: number[] } {
+  // Only the first duplicate is described (its path costs time in the depth); the others are counted.
+  let duplicate: DuplicateKey | undefined;
+  let duplicateCount = 0;
   const actionOffsets: number[] = [];
   // Per nesting level: object or array, the keys so far (offsets and lengths of the distinct ones, or a Map
   // once there are many or one is escaped), the offset of the last key, the index of the current element.
@@ -314,8 +316,11 @@ function scanKeys(text: string): { duplicates: DuplicateKey[]; actionOffsets: nu
           first = map.get(key) ?? -1;
           if (first < 0) map.set(key, i);
         }
-        if (first >= 0) duplicates.push({ key: keyAt(text, i), firstOffset: first, offset: i, path: pathTo(text, depth, kinds, lastKeyAt, indexes) });
-        else keyCounts[depth] = count + 1;
+        if (first < 0) {
+          keyCounts[depth] = count + 1;
+        } else if (duplicateCount++ === 0) {
+          duplicate = { key: keyAt(text, i), firstOffset: first, offset: i, path: pathTo(text, depth, kinds, lastKeyAt, indexes) };
+        }
         lastKeyAt[depth] = i;
         expectKey = false;
       }
@@ -356,7 +361,7 @@ function scanKeys(text: string): { duplicates: DuplicateKey[]; actionOffsets: nu
     }
     i++;
   }
-  return { duplicates, actionOffsets };
+  return { ...(duplicate ? { duplicate } : {}), duplicateCount, actionOffsets };
 }
 
 function sameText(text: string, a: number, b: number, length: number): boolean {
@@ -377,32 +382,42 @@ function pathTo(text: string, depth: number, kinds: readonly number[], lastKeyAt
   return path;
 }
 
-function duplicateMessage(text: string, value: unknown, duplicates: readonly DuplicateKey[], source: string, subject: string): string {
-  const [first] = duplicates;
+function duplicateMessage(text: string, value: unknown, first: DuplicateKey, count: number, source: string, subject: string): string {
   const a = lineAndColumn(text, first.firstOffset);
   const b = lineAndColumn(text, first.offset);
-  const more = duplicates.length > 1 ? ` (and ${duplicates.length - 1} more duplicate key${duplicates.length > 2 ? 's' : ''} after it)` : '';
-  return `${source}: ${subject} JSON with a duplicate key: ${printable(JSON.stringify(first.key))} appears twice in ${describePath(value, first.path)}, ` +
+  const more = count > 1 ? ` (and ${count - 1} more duplicate key${count > 2 ? 's' : ''} after it)` : '';
+  return `${source}: ${subject} JSON with a duplicate key: ${quote(first.key)} appears twice in ${describePath(value, first.path)}, ` +
     `at line ${a.line}, column ${a.column} and at line ${b.line}, column ${b.column}${more}. Which value Amazon Connect uses is not documented ` +
     '(JSON parsers differ: most keep the last, some the first, some refuse the object), so the flow cannot be checked as Connect would run it; keep only one.';
 }
 
-/** `Actions[3] ("id").Parameters.CallerId`, like the reader's messages; `the top-level object` for the root. */
+/**
+ * `Actions[3] ("id").Parameters.CallerId`, like the reader's messages; `the top-level object` for the root. A path
+ * deeper than any flow shows its first and last levels only.
+ */
 function describePath(value: unknown, path: readonly (string | number)[]): string {
   if (path.length === 0) return 'the top-level object';
-  let out = '';
+  const parts: string[] = [];
   let node: unknown = value;
-  for (const segment of path) {
+  for (const [i, segment] of path.entries()) {
     node = typeof node === 'object' && node !== null ? (node as Record<string | number, unknown>)[segment] : undefined;
     if (typeof segment === 'number') {
-      out += `[${segment}]`;
       const id = (node as { Identifier?: unknown } | undefined)?.Identifier;
-      if (path[0] === 'Actions' && out === `Actions[${segment}]` && typeof id === 'string') out += ` (${printable(JSON.stringify(id))})`;
+      parts.push(`[${segment}]${i === 1 && path[0] === 'Actions' && typeof id === 'string' ? ` (${quote(id)})` : ''}`);
     } else {
-      out += /^[A-Za-z_$][\w$]*$/.test(segment) ? `${out === '' ? '' : '.'}${segment}` : `[${printable(JSON.stringify(segment))}]`;
+      parts.push(/^[A-Za-z_$][\w$]{0,59}$/.test(segment) ? `${i === 0 ? '' : '.'}${segment}` : `[${quote(segment)}]`);
     }
   }
-  return out;
+  const shown = parts.length <= MAX_PATH_SHOWN ? parts
+    : [...parts.slice(0, MAX_PATH_SHOWN / 2), ` ... ${parts.length - MAX_PATH_SHOWN} levels ... `, ...parts.slice(-MAX_PATH_SHOWN / 2)];
+  return shown.join('');
+}
+
+const MAX_PATH_SHOWN = 16;
+
+/** A value from the text for a message: quoted, escaped, and cut to 60 characters like the reader's. */
+function quote(value: string): string {
+  return printable(JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value));
 }
 
 /**
