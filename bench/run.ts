@@ -16,6 +16,7 @@ import { writeExportedFlows } from './export-flows';
 import { addCallerIdChecks } from './checks';
 import { exampleSynthFigures } from './synth-bench';
 import { deployCheckFigures } from './deploy-check-bench';
+import { badInputFigures, parseFigures } from './input-bench';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
@@ -218,6 +219,10 @@ async function main(): Promise<void> {
   const startup = Object.fromEntries(Object.entries({ ...await startupFigures(), ...exampleSynthFigures() }).map(([k, v]) => [k, round(v)]));
   process.stderr.write('bench: deploy-time check...\n');
   const deployCheck = Object.fromEntries(Object.entries(await deployCheckFigures()).map(([k, v]) => [k, round(v)]));
+  process.stderr.write('bench: reading JSON text and bad input...\n');
+  const inputWork = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-input-'));
+  const input = { ...parseFigures(inputWork), ...badInputFigures(inputWork) };
+  fs.rmSync(inputWork, { recursive: true, force: true });
   const full = byScale.full;
   Object.assign(results, {
     synthOverheadRatio: full.synthOverheadRatio,
@@ -229,6 +234,7 @@ async function main(): Promise<void> {
     lookupCalls: full.lookupCalls,
     ...deployCheck,
     ...startup,
+    ...input,
     scales: Object.fromEntries(SCALES.map((s) => [s.name, { size: { queues: s.queues, whisperFlows: s.queues, transferFlows: s.queues, claimedNumbers: s.numbers, checkedFlows: s.flows, lookedUpNumbers: s.lookupNumbers }, ...byScale[s.name] }])),
     benchSeconds: round((performance.now() - started) / 1000, 1),
   });

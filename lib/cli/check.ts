@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { findRule } from '../core/catalogue';
 import { CallerIdInputError } from '../core/errors';
@@ -6,6 +5,8 @@ import { ContactFlowType } from '../core/flow/model';
 import { FLOW_MODULE, FlowKind } from '../core/flow/reader';
 import { Finding, Severity } from '../core/findings';
 import { InventoryDocument, parseInventoryDocument } from '../core/inventory';
+import { parseJsonText, readInventoryFile } from '../core/json-text';
+import { printable, printableJson, printableLines } from '../core/printable';
 import { checkFiles, FileResult } from './check-files';
 import { CliIo, ExitCode, UsageError } from './io';
 
@@ -48,10 +49,11 @@ export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
 
   let inventory: InventoryDocument;
   try {
-    inventory = parseInventoryDocument(readJson(values.numbers), values.numbers);
+    inventory = parseInventoryDocument(readInventory(values.numbers), printable(values.numbers));
   } catch (e) {
     if (e instanceof CallerIdInputError) {
-      io.err(e.message);
+      // The one message that is several lines by design; every value in it is quoted.
+      io.err(printableLines(e.message));
       return ExitCode.USAGE;
     }
     throw e;
@@ -66,7 +68,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
   const partlyChecked = results.filter((r) => (r.notRun?.length ?? 0) > 0).length;
 
   if (values.json) {
-    io.out(JSON.stringify({
+    io.out(printableJson(JSON.stringify({
       instanceArn: inventory.instanceArn,
       files: results.map((r) => ({
         file: r.file,
@@ -76,11 +78,11 @@ export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
         ...(r.notRun && r.notRun.length > 0 ? { notRun: r.notRun } : {}),
       })),
       errors, warnings, acknowledged: acknowledgedCount, unreadable,
-    }, undefined, 2));
+    }, undefined, 2)));
   } else {
     for (const r of results) {
-      if (r.unreadable !== undefined) io.err(r.unreadable);
-      for (const n of r.notRun ?? []) io.err(`${r.file}: not run: ${n.ruleIds.join(', ')}: ${n.reason}`);
+      if (r.unreadable !== undefined) io.err(printable(r.unreadable));
+      for (const n of r.notRun ?? []) io.err(printable(`${r.file}: not run: ${n.ruleIds.join(', ')}: ${n.reason}`));
       for (const f of r.findings) io.out(formatLine(r.file, f));
     }
     io.err(`${results.length} flow file(s) checked against ${inventory.numbers.length} claimed number(s): ` +
@@ -136,23 +138,16 @@ function parseApprovedExternal(entries: readonly string[]): Record<string, strin
 }
 
 function formatLine(file: string, f: Finding): string {
-  return `${file}: ${f.severity} ${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}: ${f.message}`;
+  return printable(`${file}: ${f.severity} ${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}: ${f.message}`);
 }
 
 function count(results: readonly FileResult[], severity: Severity): number {
   return results.reduce((n, r) => n + r.findings.filter((f) => f.severity === severity).length, 0);
 }
 
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new CallerIdInputError(`${file}: cannot read the inventory file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CallerIdInputError(`${file}: the inventory is not JSON (${(e as Error).message})`);
-  }
+function readInventory(file: string): unknown {
+  return parseJsonText(readInventoryFile(file), {
+    source: printable(file), subject: 'is',
+    expected: 'an inventory { "instanceArn": ..., "numbers": [...] } as connect-caller-id lookup writes it',
+  }).value;
 }
