@@ -124,6 +124,18 @@ describe('CallerIdChecks on raw flows', () => {
     expect(checkNumbers(stack)).toEqual({ numbers: [{ Ref: 'CallerIdNumber' }], usedBy: ['Centre/SubParam'] });
   });
 
+  test('GIVEN literal content holding template placeholders THEN they are refused, since CloudFormation deploys them as written', () => {
+    const { stack } = checkedApp();
+    rawFlow(stack, 'Mustache', 'CONTACT_FLOW', JSON.stringify(transferContent('+1{{callerId}}')));
+    // `${Name}` inside Fn::Sub is a substitution, not a placeholder: CloudFormation fills it in.
+    new CfnParameter(stack, 'CallerIdNumber');
+    rawFlow(stack, 'Sub', 'CONTACT_FLOW', Fn.sub(JSON.stringify(transferContent('${CallerIdNumber}'))));
+    const errors = errorsOf(stack);
+    expect(errors).toEqual([{ path: '/Centre/Mustache', message: expect.stringContaining('[FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED]') }]);
+    expect(errors[0].message).toContain(`CallerId.Number "{{callerId}}" (action "${TRANSFER_ACTION}")`);
+    expect(errors[0].message).toContain('use Fn::Sub with a variable map');
+  });
+
   test('GIVEN content with tokens inside (Fn::Join, Stack.toJsonString) THEN only the literal parts are judged', () => {
     const { stack } = checkedApp();
     const param = new CfnParameter(stack, 'CallerIdNumber');
