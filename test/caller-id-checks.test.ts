@@ -521,6 +521,19 @@ describe('readTemplateFlowContent', () => {
     expect(read.isDeployTimeValue('+81368001234')).toBe(false);
   });
 
+  test('a Join of 200,000 parts nested in another Join is read without overflowing the stack', () => {
+    // A DisconnectParticipant whose parameter alternates literal text and a parameter, 100,000 times over.
+    const pieces: unknown[] = [];
+    for (let i = 0; i < 100_000; i++) pieces.push('x', { Ref: 'P' });
+    const content = { 'Fn::Join': ['', [
+      '{"Version":"2019-10-30","StartAction":"a","Actions":[{"Identifier":"a","Type":"DisconnectParticipant","Parameters":{"n":"',
+      { 'Fn::Join': ['', pieces] },
+      '"},"Transitions":{}}]}',
+    ]] };
+    const read = readTemplateFlowContent(content, 'Content')!;
+    expect(read.deployTimeValues).toHaveLength(100_000);
+  });
+
   test('a value outside a JSON string (a number from a parameter) still parses', () => {
     const read = readTemplateFlowContent({ 'Fn::Join': ['', ['{"Version":"2019-10-30","StartAction":"a","Actions":[{"Identifier":"a","Type":"DisconnectParticipant","Parameters":{"n":', { Ref: 'N' }, '},"Transitions":{}}]}']] }, 'Content')!;
     expect(read.cloudFormationValue(read.flow.Actions[0].Parameters.n as string)).toEqual({ Ref: 'N' });
