@@ -1,0 +1,237 @@
+import * as path from 'path';
+import { ALL_RULES, findRule } from '../core/catalogue';
+import { CallerIdInputError } from '../core/errors';
+import { Severity } from '../core/findings';
+import { RuleDefinition } from '../core/rule-definition';
+import { AcknowledgedFinding, ReportFinding } from './report-formats';
+
+/**
+ * One reviewed warning: the rule, why it is acceptable, and optionally which file (a path or a glob), action
+ * and number it is acceptable for. Without a scope it covers every warning of the rule.
+ */
+export interface Acknowledgement {
+  readonly rule: string;
+  readonly reason: string;
+  readonly file?: string;
+  readonly action?: string;
+  readonly number?: string;
+  /** Where it was written, for messages: `acknowledgements.json[2]`, `--acknowledge CALLER_ID_DYNAMIC`. */
+  readonly source: string;
+  /** The directory `file` is relative to: the acknowledgements file's. */
+  readonly baseDir: string;
+}
+
+const KEYS = ['rule', 'reason', 'file', 'action', 'number'] as const;
+
+/**
+ * Reads an acknowledgements file: a JSON array of `{ "rule", "reason", "file"?, "action"?, "number"? }`. Every
+ * entry needs a reason; its rule must be a warning of the catalogue (errors mean the call would fail, so they
+ * cannot be acknowledged); unknown keys are refused, since a misspelt scope would silently widen it to every file.
+ *
+ * @throws CallerIdInputError naming the entry, what is wrong with it and what is accepted
+ */
+export function parseAcknowledgementsFile(text: string, file: string, rules: readonly RuleDefinition[] = ALL_RULES): Acknowledgement[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new CallerIdInputError(`${file}: the acknowledgements file is not JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(value)) {
+    throw new CallerIdInputError(
+      `${file}: expected a JSON array of acknowledgements such as [{ "rule": "CALLER_ID_DYNAMIC", "reason": "why this is acceptable", ` +
+        `"file": "flows/*.json", "action": "<action id>", "number": "+81368001234" }], got ${describe(value)}`,
+    );
+  }
+  const baseDir = path.dirname(path.resolve(file));
+  return value.map((entry, i) => parseEntry(entry, `${file}[${i}]`, baseDir, rules));
+}
+
+function parseEntry(entry: unknown, source: string, baseDir: string, rules: readonly RuleDefinition[]): Acknowledgement {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw new CallerIdInputError(`${source}: an acknowledgement must be an object { "rule", "reason", "file"?, "action"?, "number"? }, got ${describe(entry)}`);
+  }
+  const e = entry as Record<string, unknown>;
+  const unknown = Object.keys(e).filter((k) => !(KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new CallerIdInputError(`${source}: unknown key ${unknown.map((k) => JSON.stringify(k)).join(', ')}; an acknowledgement has ${KEYS.join(', ')}`);
+  }
+  for (const key of KEYS) {
+    if (e[key] !== undefined && (typeof e[key] !== 'string' || (e[key] as string).trim() === '')) {
+      throw new CallerIdInputError(`${source}: "${key}" must be a non-empty string, got ${describe(e[key])}`);
+    }
+  }
+  if (e.rule === undefined) throw new CallerIdInputError(`${source}: "rule" is missing; name the rule id of the warning, e.g. "CALLER_ID_DYNAMIC"`);
+  const rule = checkedRule(e.rule as string, source, rules);
+  if (e.reason === undefined) {
+    throw new CallerIdInputError(`${source} (${rule}): "reason" is missing; say why the warning is acceptable, so the next reader knows`);
+  }
+  return {
+    rule,
+    reason: (e.reason as string).trim(),
+    ...(e.file !== undefined ? { file: e.file as string } : {}),
+    ...(e.action !== undefined ? { action: e.action as string } : {}),
+    ...(e.number !== undefined ? { number: e.number as string } : {}),
+    source,
+    baseDir,
+  };
+}
+
+/** `--acknowledge RULE_ID` on the command line: the rule's warnings everywhere, without a reason. */
+export function acknowledgementsFromRuleIds(ids: readonly string[], cwd: string, rules: readonly RuleDefinition[] = ALL_RULES): Acknowledgement[] {
+  return ids.map((id) => {
+    const source = `--acknowledge ${id}`;
+    return { rule: checkedRule(id, source, rules), reason: 'acknowledged on the command line', source, baseDir: cwd };
+  });
+}
+
+function checkedRule(id: string, source: string, rules: readonly RuleDefinition[]): string {
+  const rule = findRule(id, rules);
+  if (!rule) throw new CallerIdInputError(`${source}: ${JSON.stringify(id)} is not a rule id; the rule table in the README lists them`);
+  if (rule.severity !== Severity.WARNING) {
+    throw new CallerIdInputError(`${source}: ${id} is an error, and errors cannot be acknowledged; fix the flow instead`);
+  }
+  return id;
+}
+
+/** The findings of one file, before acknowledgements. */
+export interface FileFindings {
+  readonly file: string;
+  readonly findings: readonly ReportFinding[];
+}
+
+export interface AcknowledgedFile {
+  /** The findings that stand. */
+  readonly findings: ReportFinding[];
+  /** The warnings acknowledged, each with its reason. */
+  readonly acknowledged: AcknowledgedFinding[];
+}
+
+export interface AppliedAcknowledgements {
+  /** One per file given, in the same order. */
+  readonly files: AcknowledgedFile[];
+  /** The acknowledgements that matched no finding: stale, or scoped wrongly. */
+  readonly unused: Acknowledgement[];
+}
+
+/**
+ * Splits each file's findings into those that stand and the warnings an acknowledgement covers. A warning is
+ * covered by the first acknowledgement of its rule whose every given scope matches: `file` (relative to the
+ * acknowledgements file's directory; `*` and `?` within one path segment, `**` across segments), `action` (the
+ * action identifier) and `number` (the number or reference the finding is about). Files are named as on the
+ * command line, relative to `cwd`.
+ */
+export function applyAcknowledgements(files: readonly FileFindings[], acknowledgements: readonly Acknowledgement[], cwd: string): AppliedAcknowledgements {
+  const byRule = new Map<string, { ack: Acknowledgement; matcher?: PathMatcher }[]>();
+  for (const ack of acknowledgements) {
+    const list = byRule.get(ack.rule) ?? [];
+    list.push({ ack, ...(ack.file !== undefined ? { matcher: compileGlob(ack.file) } : {}) });
+    byRule.set(ack.rule, list);
+  }
+  const used = new Set<Acknowledgement>();
+  const result = files.map((file) => {
+    const absolute = path.resolve(cwd, file.file);
+    const relativeTo = new Map<string, string>();
+    const pathFrom = (baseDir: string) => {
+      let p = relativeTo.get(baseDir);
+      if (p === undefined) {
+        p = path.relative(baseDir, absolute).split(path.sep).join('/');
+        relativeTo.set(baseDir, p);
+      }
+      return p;
+    };
+    const findings: ReportFinding[] = [];
+    const acknowledged: AcknowledgedFinding[] = [];
+    for (const f of file.findings) {
+      const match = f.severity === Severity.WARNING ? byRule.get(f.ruleId)?.find(({ ack, matcher }) =>
+        (ack.action === undefined || ack.action === f.actionId) &&
+        (ack.number === undefined || ack.number === f.number) &&
+        (matcher === undefined || matcher(pathFrom(ack.baseDir)))) : undefined;
+      if (match) {
+        used.add(match.ack);
+        acknowledged.push({ ...f, acknowledgement: { reason: match.ack.reason, source: match.ack.source } });
+      } else {
+        findings.push(f);
+      }
+    }
+    return { findings, acknowledged };
+  });
+  return { files: result, unused: acknowledgements.filter((a) => !used.has(a)) };
+}
+
+/** How an unused acknowledgement is reported. */
+export function describeUnused(ack: Acknowledgement): string {
+  const scope = [
+    ack.file !== undefined ? `file ${JSON.stringify(ack.file)}` : undefined,
+    ack.action !== undefined ? `action ${JSON.stringify(ack.action)}` : undefined,
+    ack.number !== undefined ? `number ${JSON.stringify(ack.number)}` : undefined,
+  ].filter((s) => s !== undefined);
+  return `${ack.source}: the acknowledgement of ${ack.rule}${scope.length ? ` for ${scope.join(', ')}` : ''} matched no warning; ` +
+    'remove it if the warning is gone, or correct its scope';
+}
+
+type PathMatcher = (p: string) => boolean;
+
+enum Token { LITERAL, ONE, STAR, GLOBSTAR, GLOBSTAR_SLASH }
+
+/**
+ * A path glob: `*` any run of characters within a segment, `?` one character within a segment, `**` any run of
+ * characters across segments (`**\/` also none), everything else literal. Matched by simulating the pattern as
+ * a nondeterministic automaton, a set of pattern positions per character, so the time is the path's length
+ * times the pattern's, whatever the input: no backtracking.
+ */
+export function compileGlob(pattern: string): PathMatcher {
+  // By code point, as the path is read, so a character outside the BMP is one `?`.
+  const source = Array.from(pattern.startsWith('./') ? pattern.slice(2) : pattern);
+  const tokens: { kind: Token; char?: string }[] = [];
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '*' && source[i + 1] === '*') {
+      const slash = source[i + 2] === '/';
+      tokens.push({ kind: slash ? Token.GLOBSTAR_SLASH : Token.GLOBSTAR });
+      i += slash ? 2 : 1;
+    } else if (c === '*') {
+      tokens.push({ kind: Token.STAR });
+    } else if (c === '?') {
+      tokens.push({ kind: Token.ONE });
+    } else {
+      tokens.push({ kind: Token.LITERAL, char: c });
+    }
+  }
+  const end = tokens.length;
+  const close = (states: Uint8Array) => {
+    // Wildcards also match nothing: a state before one also stands after it. Forward order makes one pass enough.
+    for (let i = 0; i < end; i++) if (states[i] && tokens[i].kind !== Token.LITERAL && tokens[i].kind !== Token.ONE) states[i + 1] = 1;
+    return states;
+  };
+  return (p: string) => {
+    const start = new Uint8Array(end + 1);
+    start[0] = 1;
+    let states = close(start);
+    for (const c of p) {
+      const next = new Uint8Array(end + 1);
+      let any = false;
+      for (let i = 0; i < end; i++) {
+        if (!states[i]) continue;
+        const t = tokens[i];
+        switch (t.kind) {
+          case Token.LITERAL: if (c === t.char) next[i + 1] = 1; break;
+          case Token.ONE: if (c !== '/') next[i + 1] = 1; break;
+          case Token.STAR: if (c !== '/') next[i] = 1; break;
+          case Token.GLOBSTAR: next[i] = 1; break;
+          case Token.GLOBSTAR_SLASH: next[i] = 1; if (c === '/') next[i + 1] = 1; break;
+        }
+      }
+      for (let i = 0; i <= end; i++) any ||= next[i] === 1;
+      if (!any) return false;
+      states = close(next);
+    }
+    return states[end] === 1;
+  };
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,388 @@
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { ALL_RULES } from '../core/catalogue';
+import { Finding, Severity } from '../core/findings';
+import { RuleDefinition } from '../core/rule-definition';
+
+/** The output formats of `check`. */
+export enum ReportFormat {
+  TEXT = 'text',
+  JSON = 'json',
+  SARIF = 'sarif',
+  JUNIT = 'junit',
+  GITHUB = 'github',
+}
+
+/** A finding as `check` reports it: where in the file it is, when that is known. */
+export interface ReportFinding extends Finding {
+  /** The E.164 number or reference the finding is about, when it is about one. */
+  readonly number?: string;
+  /** 1-based line of the action the finding is about. */
+  readonly line?: number;
+  /** 1-based column (in UTF-16 code units, as editors count) of the action the finding is about. */
+  readonly column?: number;
+}
+
+/** A warning that an acknowledgement silenced, with the reason given for it. */
+export interface AcknowledgedFinding extends ReportFinding {
+  readonly acknowledgement: {
+    readonly reason: string;
+    /** Where the acknowledgement was written, e.g. `acknowledgements.json entry 2`. */
+    readonly source: string;
+  };
+}
+
+/** A rule that could not judge a file, and why. */
+export interface RuleNotRunReport {
+  readonly ruleId: string;
+  readonly reason: string;
+}
+
+/** What `check` found in one file. */
+export interface FileReport {
+  /** The path as given on the command line. */
+  readonly file: string;
+  readonly type?: string;
+  /** Why the file could not be checked; a file that could not be read has no findings. */
+  readonly unreadable?: string;
+  /** The findings that stand (not acknowledged). */
+  readonly findings: readonly ReportFinding[];
+  readonly acknowledged?: readonly AcknowledgedFinding[];
+  readonly notRun?: readonly RuleNotRunReport[];
+}
+
+/** Everything one run of `check` reports. */
+export interface CheckReport {
+  readonly instanceArn: string;
+  readonly claimedNumbers: number;
+  readonly files: readonly FileReport[];
+  /** Acknowledgements that matched no finding, described for the user (so stale ones are seen). */
+  readonly unusedAcknowledgements?: readonly string[];
+}
+
+/** What a format prints: the report on stdout, diagnostics (summary, unreadable files) on stderr. */
+export interface RenderedReport {
+  readonly out: string[];
+  readonly err: string[];
+}
+
+export interface RenderOptions {
+  /** The directory paths are made relative to (SARIF URIs, GitHub annotations). */
+  readonly cwd: string;
+  /** The version of the tool, for SARIF's tool driver. */
+  readonly toolVersion: string;
+  /** The rule catalogue. @default ALL_RULES */
+  readonly rules?: readonly RuleDefinition[];
+}
+
+export const TOOL_NAME = 'connect-caller-id';
+const TOOL_URI = 'https://www.npmjs.com/package/cdk-connect-caller-id';
+
+export function renderReport(report: CheckReport, format: ReportFormat, options: RenderOptions): RenderedReport {
+  switch (format) {
+    case ReportFormat.TEXT: return renderText(report);
+    case ReportFormat.JSON: return { out: [renderJson(report)], err: [] };
+    case ReportFormat.SARIF: return { out: [JSON.stringify(renderSarif(report, options), undefined, 2)], err: diagnostics(report) };
+    case ReportFormat.JUNIT: return { out: [renderJunit(report)], err: diagnostics(report) };
+    case ReportFormat.GITHUB: return { out: renderGithub(report, options), err: [summary(report)] };
+  }
+}
+
+/** The counts every format's exit status and summary rest on. */
+export function countReport(report: CheckReport) {
+  let errors = 0, warnings = 0, acknowledged = 0, unreadable = 0;
+  for (const file of report.files) {
+    if (file.unreadable !== undefined) unreadable++;
+    for (const f of file.findings) f.severity === Severity.ERROR ? errors++ : warnings++;
+    acknowledged += file.acknowledged?.length ?? 0;
+  }
+  return { errors, warnings, acknowledged, unreadable };
+}
+
+function summary(report: CheckReport): string {
+  const { errors, warnings, acknowledged, unreadable } = countReport(report);
+  return `${report.files.length} flow file(s) checked against ${report.claimedNumbers} claimed number(s): ` +
+    `${errors} error(s), ${warnings} warning(s)` +
+    `${acknowledged > 0 ? ` (${acknowledged} acknowledged)` : ''}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`;
+}
+
+/** What a person reading the log of a run that writes a document should still see. */
+function diagnostics(report: CheckReport): string[] {
+  return [
+    ...report.files.flatMap((f) => (f.unreadable !== undefined ? [f.unreadable] : [])),
+    ...report.unusedAcknowledgements ?? [],
+    summary(report),
+  ];
+}
+
+// --- text -------------------------------------------------------------------------------------------------------
+
+/** One line per finding, `file[:line:column]: severity RULE_ID action <id>: message`; the summary on stderr. */
+function renderText(report: CheckReport): RenderedReport {
+  const out = report.files.flatMap((file) => file.findings.map((f) => textLine(file.file, f)));
+  return { out, err: diagnostics(report) };
+}
+
+function textLine(file: string, f: ReportFinding): string {
+  const position = f.line !== undefined ? `:${f.line}${f.column !== undefined ? `:${f.column}` : ''}` : '';
+  return `${file}${position}: ${f.severity} ${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}: ${f.message}`;
+}
+
+// --- json -------------------------------------------------------------------------------------------------------
+
+/** One document; the shape of `--json`, with the acknowledged warnings and unused acknowledgements added. */
+function renderJson(report: CheckReport): string {
+  const counts = countReport(report);
+  return JSON.stringify({
+    instanceArn: report.instanceArn,
+    files: report.files.map((r) => ({
+      file: r.file,
+      ...(r.type ? { type: r.type } : {}),
+      ...(r.unreadable !== undefined ? { unreadable: r.unreadable } : {}),
+      findings: r.findings,
+      ...(r.acknowledged?.length ? { acknowledged: r.acknowledged } : {}),
+      ...(r.notRun?.length ? { notRun: r.notRun } : {}),
+    })),
+    ...counts,
+    ...(report.unusedAcknowledgements?.length ? { unusedAcknowledgements: report.unusedAcknowledgements } : {}),
+  }, undefined, 2);
+}
+
+// --- SARIF 2.1.0 ------------------------------------------------------------------------------------------------
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/**
+ * The report as a SARIF 2.1.0 log (OASIS SARIF v2.1.0), in the subset GitHub code scanning reads: one run, the
+ * rule catalogue as the driver's rules, one result per finding with a physical location. Acknowledged warnings
+ * are results with an external suppression carrying the reason, so code scanning shows them as dismissed rather
+ * than losing them. Files that could not be read, rules that could not run and unused acknowledgements are tool
+ * execution notifications.
+ */
+export function renderSarif(report: CheckReport, options: RenderOptions): object {
+  const rules = options.rules ?? ALL_RULES;
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const results: object[] = [];
+  const notifications: object[] = [];
+  for (const file of report.files) {
+    const location = artifactLocation(file.file, options.cwd);
+    if (file.unreadable !== undefined) {
+      notifications.push({ level: 'error', message: { text: file.unreadable }, locations: [{ physicalLocation: { artifactLocation: location } }] });
+    }
+    for (const f of file.findings) results.push(sarifResult(f, location, ruleIndex));
+    for (const f of file.acknowledged ?? []) {
+      results.push({
+        ...sarifResult(f, location, ruleIndex),
+        suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.acknowledgement.reason} (${f.acknowledgement.source})` }],
+      });
+    }
+    for (const n of file.notRun ?? []) {
+      notifications.push({
+        level: 'note', message: { text: `${n.ruleId} did not run: ${n.reason}` },
+        locations: [{ physicalLocation: { artifactLocation: location } }],
+        ...(ruleIndex.has(n.ruleId) ? { associatedRule: { id: n.ruleId, index: ruleIndex.get(n.ruleId) } } : {}),
+      });
+    }
+  }
+  for (const u of report.unusedAcknowledgements ?? []) notifications.push({ level: 'warning', message: { text: u } });
+  const { unreadable } = countReport(report);
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: TOOL_NAME,
+          semanticVersion: options.toolVersion,
+          informationUri: TOOL_URI,
+          rules: rules.map(sarifRule),
+        },
+      },
+      invocations: [{ executionSuccessful: unreadable === 0, toolExecutionNotifications: notifications }],
+      results,
+    }],
+  };
+}
+
+function sarifRule(rule: RuleDefinition): object {
+  return {
+    id: rule.id,
+    shortDescription: { text: rule.trigger },
+    help: {
+      text: `${rule.fix}\nSource: ${rule.source}`,
+      markdown: `${rule.fix}\n\nSource: ${rule.source}`,
+    },
+    defaultConfiguration: { level: sarifLevel(rule.severity) },
+  };
+}
+
+function sarifResult(f: ReportFinding, location: object, ruleIndex: ReadonlyMap<string, number>): Record<string, unknown> {
+  const index = ruleIndex.get(f.ruleId);
+  return {
+    ruleId: f.ruleId,
+    ...(index !== undefined ? { ruleIndex: index } : {}),
+    level: sarifLevel(f.severity),
+    message: { text: f.actionId ? `${f.message} (action ${f.actionId})` : f.message },
+    locations: [{
+      physicalLocation: {
+        artifactLocation: location,
+        // GitHub code scanning places only results with a start line; a finding about the whole file (the
+        // flow's structure, its length) is shown at its first line.
+        region: { startLine: f.line ?? 1, ...(f.column !== undefined ? { startColumn: f.column } : {}) },
+      },
+      ...(f.actionId ? { logicalLocations: [{ name: f.actionId, kind: 'element' }] } : {}),
+    }],
+  };
+}
+
+function sarifLevel(severity: Severity): 'error' | 'warning' {
+  return severity === Severity.ERROR ? 'error' : 'warning';
+}
+
+/**
+ * The file as a SARIF artifact location: a URI reference relative to the working directory (based on
+ * `%SRCROOT%`, which code scanning resolves to the repository root when the check runs there), or an absolute
+ * `file:` URI for a file outside it.
+ */
+export function artifactLocation(file: string, cwd: string): { uri: string; uriBaseId?: string } {
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return { uri: pathToFileURL(absolute).href };
+  return { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+// --- JUnit XML --------------------------------------------------------------------------------------------------
+
+/**
+ * The report as JUnit XML, the shape CI test reporters read: one testsuite per file; a testcase per finding
+ * (errors as failures, warnings passing with the finding as system-out, acknowledged warnings skipped with the
+ * reason) and per rule that could not run (skipped); a file with nothing found has one passing testcase, and an
+ * unreadable file one testcase with an error.
+ */
+export function renderJunit(report: CheckReport): string {
+  const counts = countReport(report);
+  let tests = 0, skipped = 0;
+  const suites: string[] = [];
+  for (const file of report.files) {
+    const cases: string[] = [];
+    let failures = 0, errors = 0, fileSkipped = 0;
+    if (file.unreadable !== undefined) {
+      errors++;
+      cases.push(`    <testcase classname="${attr(file.file)}" name="read">\n` +
+        `      <error type="unreadable" message="${attr(file.unreadable)}">${text(file.unreadable)}</error>\n    </testcase>`);
+    }
+    for (const f of file.findings) {
+      const name = attr(caseName(f));
+      if (f.severity === Severity.ERROR) {
+        failures++;
+        cases.push(`    <testcase classname="${attr(file.file)}" name="${name}">\n` +
+          `      <failure type="${attr(f.ruleId)}" message="${attr(f.message)}">${text(textLine(file.file, f))}</failure>\n    </testcase>`);
+      } else {
+        cases.push(`    <testcase classname="${attr(file.file)}" name="${name}">\n` +
+          `      <system-out>${text(textLine(file.file, f))}</system-out>\n    </testcase>`);
+      }
+    }
+    for (const f of file.acknowledged ?? []) {
+      fileSkipped++;
+      cases.push(`    <testcase classname="${attr(file.file)}" name="${attr(caseName(f))}">\n` +
+        `      <skipped message="${attr(`acknowledged: ${f.acknowledgement.reason} (${f.acknowledgement.source})`)}"/>\n    </testcase>`);
+    }
+    for (const n of file.notRun ?? []) {
+      fileSkipped++;
+      cases.push(`    <testcase classname="${attr(file.file)}" name="${attr(n.ruleId)}">\n` +
+        `      <skipped message="${attr(n.reason)}"/>\n    </testcase>`);
+    }
+    if (cases.length === 0) cases.push(`    <testcase classname="${attr(file.file)}" name="caller ID and flow rules"/>`);
+    tests += cases.length;
+    skipped += fileSkipped;
+    suites.push(`  <testsuite name="${attr(file.file)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${fileSkipped}">\n` +
+      `${cases.join('\n')}\n  </testsuite>`);
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${TOOL_NAME} check" tests="${tests}" failures="${counts.errors}" errors="${counts.unreadable}" skipped="${skipped}">`,
+    ...suites,
+    '</testsuites>',
+  ].join('\n');
+}
+
+function caseName(f: ReportFinding): string {
+  return `${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}`;
+}
+
+/**
+ * Characters XML 1.0 cannot hold at all, even escaped: C0 controls other than tab, LF and CR, the two
+ * non-characters U+FFFE and U+FFFF, and unpaired surrogates (with the `u` flag a pair is one code point and does
+ * not match). A character class, so the replacement is linear in the text.
+ */
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDFFF]/gu;
+
+/** Text content: `&`, `<` and `>` escaped (`>` because of `]]>`), characters XML cannot hold removed. */
+export function xmlText(value: string): string {
+  return value.replace(NOT_XML, '').replace(/[&<>]/g, (c) => XML_ENTITIES[c]);
+}
+
+/**
+ * An attribute value in double quotes: also `"` and `'`, and tab, LF and CR as character references, since a
+ * parser turns literal ones into spaces (attribute-value normalization).
+ */
+export function xmlAttribute(value: string): string {
+  return value.replace(NOT_XML, '').replace(/[&<>"'\t\n\r]/g, (c) => XML_ENTITIES[c]);
+}
+
+const XML_ENTITIES: Record<string, string> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;',
+};
+
+const attr = xmlAttribute;
+const text = xmlText;
+
+// --- GitHub Actions workflow commands ---------------------------------------------------------------------------
+
+/**
+ * One workflow command per finding (`::error file=...,line=...,col=...,title=RULE_ID::message`, `::warning` for
+ * warnings), which GitHub Actions shows as annotations on the file and line; acknowledged warnings are left out.
+ * Unreadable files are errors on the file; unused acknowledgements are warnings.
+ */
+export function renderGithub(report: CheckReport, options: Pick<RenderOptions, 'cwd'>): string[] {
+  const out: string[] = [];
+  for (const file of report.files) {
+    const name = githubPath(file.file, options.cwd);
+    if (file.unreadable !== undefined) out.push(workflowCommand('error', { file: name, title: 'unreadable' }, file.unreadable));
+    for (const f of file.findings) {
+      out.push(workflowCommand(f.severity === Severity.ERROR ? 'error' : 'warning', {
+        file: name,
+        ...(f.line !== undefined ? { line: String(f.line) } : {}),
+        ...(f.line !== undefined && f.column !== undefined ? { col: String(f.column) } : {}),
+        title: f.ruleId,
+      }, f.actionId ? `${f.message} (action ${f.actionId})` : f.message));
+    }
+  }
+  for (const u of report.unusedAcknowledgements ?? []) out.push(workflowCommand('warning', { title: 'unused acknowledgement' }, u));
+  return out;
+}
+
+/** The path GitHub matches annotations against: relative to the working directory (the workspace), with `/`. */
+function githubPath(file: string, cwd: string): string {
+  const relative = path.relative(cwd, path.resolve(cwd, file));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(cwd, file) : relative.split(path.sep).join('/');
+}
+
+/**
+ * A workflow command, escaped as the Actions toolkit (`@actions/core`, `command.ts`) escapes it: in the message
+ * `%`, CR and LF; in property values also `:` and `,`, which separate properties.
+ */
+export function workflowCommand(command: string, properties: Record<string, string>, message: string): string {
+  const props = Object.entries(properties).map(([k, v]) => `${k}=${escapeProperty(v)}`).join(',');
+  return `::${command}${props ? ` ${props}` : ''}::${escapeData(message)}`;
+}
+
+export function escapeData(value: string): string {
+  return value.replace(/[%\r\n]/g, (c) => GITHUB_ESCAPES[c]);
+}
+
+export function escapeProperty(value: string): string {
+  return value.replace(/[%\r\n:,]/g, (c) => GITHUB_ESCAPES[c]);
+}
+
+const GITHUB_ESCAPES: Record<string, string> = { '%': '%25', '\r': '%0D', '\n': '%0A', ':': '%3A', ',': '%2C' };
