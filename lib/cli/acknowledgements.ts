@@ -172,7 +172,14 @@ export function describeUnused(ack: Acknowledgement): string {
 
 type PathMatcher = (p: string) => boolean;
 
-enum Token { LITERAL, ONE, STAR, GLOBSTAR, GLOBSTAR_SLASH }
+enum Token {
+  LITERAL,
+  ONE,
+  STAR,
+  GLOBSTAR,
+  /** The start of `**\/`: none, or a run of characters ending with `/` (the GLOBSTAR and `/` tokens that follow). */
+  DIRECTORIES,
+}
 
 /**
  * A path glob: `*` any run of characters within a segment, `?` one character within a segment, `**` any run of
@@ -187,9 +194,13 @@ export function compileGlob(pattern: string): PathMatcher {
   for (let i = 0; i < source.length; i++) {
     const c = source[i];
     if (c === '*' && source[i + 1] === '*') {
-      const slash = source[i + 2] === '/';
-      tokens.push({ kind: slash ? Token.GLOBSTAR_SLASH : Token.GLOBSTAR });
-      i += slash ? 2 : 1;
+      if (source[i + 2] === '/') {
+        tokens.push({ kind: Token.DIRECTORIES }, { kind: Token.GLOBSTAR }, { kind: Token.LITERAL, char: '/' });
+        i += 2;
+      } else {
+        tokens.push({ kind: Token.GLOBSTAR });
+        i += 1;
+      }
     } else if (c === '*') {
       tokens.push({ kind: Token.STAR });
     } else if (c === '?') {
@@ -200,8 +211,14 @@ export function compileGlob(pattern: string): PathMatcher {
   }
   const end = tokens.length;
   const close = (states: Uint8Array) => {
-    // Wildcards also match nothing: a state before one also stands after it. Forward order makes one pass enough.
-    for (let i = 0; i < end; i++) if (states[i] && tokens[i].kind !== Token.LITERAL && tokens[i].kind !== Token.ONE) states[i + 1] = 1;
+    // `*` and `**` also match nothing, and `**\/` no directory: a state before one also stands after it. Every
+    // such move goes forward, so one pass in order is enough.
+    for (let i = 0; i < end; i++) {
+      if (!states[i]) continue;
+      const kind = tokens[i].kind;
+      if (kind === Token.STAR || kind === Token.GLOBSTAR) states[i + 1] = 1;
+      if (kind === Token.DIRECTORIES) states[i + 1] = states[i + 3] = 1;
+    }
     return states;
   };
   return (p: string) => {
@@ -219,7 +236,7 @@ export function compileGlob(pattern: string): PathMatcher {
           case Token.ONE: if (c !== '/') next[i + 1] = 1; break;
           case Token.STAR: if (c !== '/') next[i] = 1; break;
           case Token.GLOBSTAR: next[i] = 1; break;
-          case Token.GLOBSTAR_SLASH: next[i] = 1; if (c === '/') next[i + 1] = 1; break;
+          case Token.DIRECTORIES: break;
         }
       }
       for (let i = 0; i <= end; i++) any ||= next[i] === 1;
