@@ -4,8 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { applyAcknowledgements, parseAcknowledgementsFile, describeUnused } from '../lib/cli/acknowledgements';
+import { parseAcknowledgementsFile } from '../lib/cli/acknowledgements';
 import { checkFilesInProcess } from '../lib/cli/check-files';
+import { buildCheckReport, packageVersion } from '../lib/cli/check-report';
 import {
   CheckReport, escapeData, escapeProperty, renderGithub, renderJunit, renderReport, renderSarif, ReportFinding, ReportFormat, xmlAttribute, xmlText,
 } from '../lib/cli/report-formats';
@@ -65,13 +66,7 @@ function report(files: string[], options: { positions?: Record<string, { line: n
   const acks = options.acknowledgements
     ? parseAcknowledgementsFile(fs.readFileSync(path.join(cwd, options.acknowledgements), 'utf8'), path.join(cwd, options.acknowledgements))
     : [];
-  const applied = applyAcknowledgements(checked, acks, cwd);
-  return {
-    instanceArn: inventory.instanceArn,
-    claimedNumbers: inventory.numbers.length,
-    files: checked.map((r, i) => ({ file: r.file, type: r.type, unreadable: r.unreadable, ...applied.files[i] })),
-    unusedAcknowledgements: applied.unused.map(describeUnused),
-  };
+  return buildCheckReport(checked, inventory, acks, cwd);
 }
 
 write('flows/dynamic caller id.json', dynamicCallerIdFlow());
@@ -168,6 +163,15 @@ describe('SARIF', () => {
       executionSuccessful: true,
       toolExecutionNotifications: [{ level: 'note', message: { text: 'FLOW_DISCONNECT_WRONG_TYPE did not run: the flow type is not known' } }],
     });
+  });
+
+  test('the tool version is the package\'s', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+    expect(packageVersion()).toBe(pkg.version);
+    expect(packageVersion(os.tmpdir())).toBeUndefined();
+    const log = renderSarif(report([]), { cwd }) as any;
+    expectValidSarif(log);
+    expect(log.runs[0].tool.driver.semanticVersion).toBeUndefined();
   });
 
   test('a run with nothing found validates too', () => {

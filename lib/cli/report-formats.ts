@@ -69,8 +69,8 @@ export interface RenderedReport {
 export interface RenderOptions {
   /** The directory paths are made relative to (SARIF URIs, GitHub annotations). */
   readonly cwd: string;
-  /** The version of the tool, for SARIF's tool driver. */
-  readonly toolVersion: string;
+  /** The version of the tool, for SARIF's tool driver. @default - not stated */
+  readonly toolVersion?: string;
   /** The rule catalogue. @default ALL_RULES */
   readonly rules?: readonly RuleDefinition[];
 }
@@ -193,7 +193,7 @@ export function renderSarif(report: CheckReport, options: RenderOptions): object
       tool: {
         driver: {
           name: TOOL_NAME,
-          semanticVersion: options.toolVersion,
+          ...(options.toolVersion !== undefined ? { semanticVersion: options.toolVersion } : {}),
           informationUri: TOOL_URI,
           rules: rules.map(sarifRule),
         },

@@ -1,0 +1,51 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Acknowledgement, applyAcknowledgements, describeUnused } from './acknowledgements';
+import { CheckReport, ReportFinding, RuleNotRunReport } from './report-formats';
+
+/** What `check` knows of one file before acknowledgements: the checker's result. */
+export interface CheckedFile {
+  readonly file: string;
+  readonly type?: string;
+  readonly findings: readonly ReportFinding[];
+  readonly unreadable?: string;
+  readonly notRun?: readonly RuleNotRunReport[];
+}
+
+/** The report of a run: each file's findings with the acknowledgements applied, and the unused acknowledgements. */
+export function buildCheckReport(
+  checked: readonly CheckedFile[],
+  inventory: { readonly instanceArn: string; readonly numbers: readonly unknown[] },
+  acknowledgements: readonly Acknowledgement[],
+  cwd: string,
+): CheckReport {
+  const applied = applyAcknowledgements(checked, acknowledgements, cwd);
+  return {
+    instanceArn: inventory.instanceArn,
+    claimedNumbers: inventory.numbers.length,
+    files: checked.map((r, i) => ({
+      file: r.file,
+      ...(r.type ? { type: r.type } : {}),
+      ...(r.unreadable !== undefined ? { unreadable: r.unreadable } : {}),
+      ...(r.notRun?.length ? { notRun: r.notRun } : {}),
+      ...applied.files[i],
+    })),
+    unusedAcknowledgements: applied.unused.map(describeUnused),
+  };
+}
+
+/**
+ * The version of this package, for SARIF's tool driver: from the package.json above this module, which sits two
+ * directories up in the sources and three in `dist/`.
+ */
+export function packageVersion(from: string = __dirname): string | undefined {
+  for (let dir = from, i = 0; i < 4; i++, dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === 'cdk-connect-caller-id' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // Not this directory; look one up.
+    }
+  }
+  return undefined;
+}
