@@ -49,15 +49,83 @@ describe('connect-caller-id check', () => {
     expect(doc).toMatchObject({ errors: 1, warnings: 0, unreadable: 0, files: [{ type: 'CONTACT_FLOW', findings: [{ ruleId: 'CALLER_ID_NOT_E164', severity: 'error' }] }] });
   });
 
-  test('--type overrides the file; a file with no type and no --type is exit 2', () => {
-    const flow = flowFixture('outbound-whisper.json');
+  test('--type is the default for files that state no type; the file\'s own type wins', () => {
+    // GIVEN an inbound transfer export whose Metadata.type says contactFlow
+    const stated = fixture('inbound-transfer-to-phone.json');
+    // WHEN --type names another type THEN the file's own type is used
+    const result = runCli(['check', '--json', '--numbers', INVENTORY_FILE, '--type', 'OUTBOUND_WHISPER', stated]);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).files[0]).toMatchObject({ type: 'CONTACT_FLOW', typeFrom: 'file', findings: [] });
+
+    // GIVEN the same flow with no type in the file THEN --type applies
+    const flow = flowFixture('inbound-transfer-to-phone.json');
     delete flow.Metadata.type;
-    const file = write('untyped.json', flow);
-    const untyped = runCli(['check', '--numbers', INVENTORY_FILE, file]);
-    expect(untyped.status).toBe(2);
-    expect(untyped.stderr).toContain('the flow type is not in the file');
-    expect(runCli(['check', '--numbers', INVENTORY_FILE, '--type', 'OUTBOUND_WHISPER', file]).status).toBe(0);
-    expect(runCli(['check', '--numbers', INVENTORY_FILE, '--type', 'CONTACT_FLOW', file]).stdout).toContain('FLOW_CALL_PHONE_NUMBER_WRONG_TYPE');
+    const untyped = write('untyped-transfer.json', flow);
+    const typed = runCli(['check', '--numbers', INVENTORY_FILE, '--type', 'OUTBOUND_WHISPER', untyped]);
+    expect(typed.status).toBe(1);
+    expect(typed.stdout).toContain('FLOW_TRANSFER_WRONG_TYPE');
+  });
+
+  test('a file with no type is still checked; the rules that need one are named as not run', () => {
+    const flow = flowFixture('inbound-transfer-to-phone.json');
+    delete flow.Metadata.type;
+    flow.Actions.find((a: any) => a.Type === 'TransferParticipantToThirdParty').Parameters.CallerId.Number = '+81368001299';
+    const file = write('untyped-unclaimed.json', flow);
+    const text = runCli(['check', '--numbers', INVENTORY_FILE, file]);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toContain(`${file}: error CALLER_ID_NOT_CLAIMED`);
+    expect(text.stderr).toContain(`${file}: not run: FLOW_CALL_PHONE_NUMBER_WRONG_TYPE, FLOW_TRANSFER_WRONG_TYPE, FLOW_TRANSFER_FAILURE_BRANCH_AGENT_TRANSFER, FLOW_DISCONNECT_WRONG_TYPE: the file states no flow type`);
+    expect(text.stderr).toContain('1 flow file(s) checked against 4 claimed number(s): 1 error(s), 0 warning(s), 1 without a flow type');
+    const json = JSON.parse(runCli(['check', '--json', '--numbers', INVENTORY_FILE, file]).stdout);
+    expect(json).toMatchObject({ unreadable: 0, files: [{ notRun: [{ ruleIds: ['FLOW_CALL_PHONE_NUMBER_WRONG_TYPE', 'FLOW_TRANSFER_WRONG_TYPE', 'FLOW_TRANSFER_FAILURE_BRANCH_AGENT_TRANSFER', 'FLOW_DISCONNECT_WRONG_TYPE'] }] }] });
+    expect(json.files[0]).not.toHaveProperty('type');
+  });
+
+  test('a mixed folder reads in one run: a {Name, Type, Content} object, a whisper told by its content, a flow module, a draft', () => {
+    const whisper = flowFixture('outbound-whisper.json');
+    delete whisper.Metadata.type;
+    const inbound = flowFixture('inbound-transfer-to-phone.json');
+    const files = [
+      write('object.json', { Name: 'billing', Type: 'CONTACT_FLOW', Content: JSON.stringify(inbound), Tags: {} }),
+      write('whisper-no-type.json', whisper),
+      write('module.json', { Version: '2019-10-30', StartAction: 'r', Settings: { InputParameters: [] },
+        Actions: [{ Identifier: 'r', Type: 'EndFlowModuleExecution', Parameters: {}, Transitions: {} }] }),
+      write('draft.json', { ...inbound, StartAction: '', Metadata: { ...inbound.Metadata, status: 'SAVED' } }),
+    ];
+    const result = runCli(['check', '--json', '--type', 'CONTACT_FLOW', '--numbers', INVENTORY_FILE, ...files]);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.unreadable).toBe(0);
+    expect(doc.files.map((f: any) => [f.type, f.typeFrom])).toEqual([
+      ['CONTACT_FLOW', 'file'], ['OUTBOUND_WHISPER', 'content'], ['FLOW_MODULE', 'content'], ['CONTACT_FLOW', 'file'],
+    ]);
+    expect(doc.files.slice(0, 3).map((f: any) => f.findings)).toEqual([[], [], []]);
+    expect(doc.files[2].notRun[0].reason).toContain('flow module');
+    expect(doc.files[3].findings).toEqual([expect.objectContaining({ ruleId: 'FLOW_DRAFT_UNPUBLISHABLE', message: expect.stringContaining('will fail to publish') })]);
+    expect(result.status).toBe(1);
+  });
+
+  test('a pass-through transfer of a US instance is a warning that --acknowledge drops, exit 0', () => {
+    const inventory = write('us.json', { instanceArn: 'arn:aws:connect:us-east-1:123456789012:instance/4b2d6c1e-0f3a-4c5e-9d7b-1a2b3c4d5e6f', numbers: [] });
+    const flow = flowFixture('inbound-transfer-to-phone.json');
+    const transfer = flow.Actions.find((a: any) => a.Type === 'TransferParticipantToThirdParty');
+    delete transfer.Parameters.CallerId;
+    transfer.Parameters.ThirdPartyPhoneNumber = '+12025550143';
+    const file = write('pass-through.json', flow);
+    const warned = runCli(['check', '--numbers', inventory, file]);
+    expect(warned.status).toBe(0);
+    expect(warned.stdout).toContain(`${file}: warning CALLER_ID_PASS_THROUGH action ${transfer.Identifier}:`);
+    const acknowledged = runCli(['check', '--numbers', inventory, '--acknowledge', 'CALLER_ID_PASS_THROUGH', file]);
+    expect(acknowledged.stdout).toBe('');
+    expect(acknowledged.stderr).toContain('0 error(s), 0 warning(s) (1 acknowledged)');
+    // The same transfer on the Japanese example instance shows as anonymous: an error that cannot be acknowledged.
+    expect(runCli(['check', '--numbers', INVENTORY_FILE, file]).stdout).toContain('error CALLER_ID_UNSET');
+    expect(runCli(['check', '--numbers', INVENTORY_FILE, '--acknowledge', 'CALLER_ID_UNSET', file]).stderr).toContain('is an error, and errors cannot be acknowledged');
+  });
+
+  test('--help says --type is the default and the file\'s own type wins, and lists FLOW_MODULE', () => {
+    const help = runCli(['check', '--help']).stdout;
+    expect(help).toContain("a file's own type (Type, Metadata.type) wins");
+    expect(help).toContain('FLOW_MODULE');
   });
 
   test.each([

@@ -238,10 +238,10 @@ describe('readFlowContent shapes', () => {
 
 describe('readFlowExport error messages', () => {
   test.each<[string, string, RegExp]>([
-    ['empty text', '  \n', /^f\.json: is empty; expected a flow exported from the Amazon Connect console/],
+    ['empty text', '  \n', /^f\.json: is empty; expected a flow or flow module exported from the Amazon Connect console/],
     ['a trailing comma', '{\n  "Version": "2019-10-30",\n}', /^f\.json: is not valid JSON at line 3, column 1 \(Expected double-quoted property name\); expected a flow/],
     ['truncated JSON', '{"Version": "2019-10-30", "Actions": [', /^f\.json: is not valid JSON at line 1, column 39 \(Unexpected end of JSON input\)/],
-    ['a top-level array', '[1, 2]', /^f\.json: is JSON but not a flow: the top level is an array; expected a flow exported/],
+    ['a top-level array', '[1, 2]', /^f\.json: is JSON but not a flow: the top level is an array; expected a flow or flow module exported/],
     ['a top-level string', '"hello"', /^f\.json: is JSON but not a flow: the top level is a string \("hello"\)/],
     ['an unrelated object', '{"Resources": {}}', /^f\.json: is JSON but not a flow: it has keys "Resources" and no Version, StartAction or Actions/],
     ['Actions not an array', '{"Version":"2019-10-30","StartAction":"a","Actions":{}}', /^f\.json: Actions is an object; expected an array of actions\.$/],
@@ -267,6 +267,9 @@ describe('readFlowExport error messages', () => {
     ['Content a wrapper again', '{"ContactFlow":{"Content":{"ContactFlow":{}}}}', /^f\.json: ContactFlow\.Content is JSON but not a flow \(another DescribeContactFlow response\)/],
     ['an unknown flow type', '{"ContactFlow":{"Type":"INBOUND","Content":{}}}', /^f\.json: ContactFlow\.Type is "INBOUND"; expected one of CONTACT_FLOW, CUSTOMER_QUEUE,/],
     ['a numeric Name', '{"ContactFlow":{"Name":1,"Content":{}}}', /^f\.json: ContactFlow\.Name is number 1; expected a string\.$/],
+    ['a flow object with an unknown Type', '{"Name":"x","Type":"INBOUND","Content":"{}"}', /^f\.json: Type is "INBOUND"; expected one of CONTACT_FLOW,/],
+    ['a flow object whose Content is null', '{"Name":"x","Type":"CONTACT_FLOW","Content":null}', /^f\.json: Content is null; expected the flow content as a JSON string or an object\.$/],
+    ['a module response whose Content is not a flow', '{"ContactFlowModule":{"Content":"[]"}}', /^f\.json: ContactFlowModule\.Content is JSON but not a flow/],
     ['an action error inside Content', '{"ContactFlow":{"Content":"{\\"Version\\":\\"2019-10-30\\",\\"StartAction\\":\\"a\\",\\"Actions\\":[7]}"}}', /^f\.json: ContactFlow\.Content: Actions\[0\] is number 7/],
   ])('GIVEN %s WHEN read THEN the message says where, what and what is accepted', (_what, text, expected) => {
     expect(inputError(() => readFlowExport(text, 'f.json')).message).toMatch(expected);
@@ -490,5 +493,81 @@ describe('validateFlowStructure', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0].ruleId).toBe(FlowStructureRules.CONTENT_TOO_LONG);
     expect(findings[0].message).toMatch(/^The flow content is 2\d{5} characters long; Connect accepts at most 256000\./);
+  });
+});
+
+describe('readFlowExport on every shape repositories hold', () => {
+  // Synthetic flows in the shapes public repositories keep their exports in.
+  const transferFlow = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    Version: '2019-10-30',
+    StartAction: 'transfer',
+    Actions: [
+      {
+        Identifier: 'transfer', Type: ActionTypes.TRANSFER_TO_PHONE_NUMBER,
+        Parameters: { ThirdPartyPhoneNumber: '+815012345678', ThirdPartyConnectionTimeLimitSeconds: '30', ContinueFlowExecution: 'False' },
+        Transitions: { NextAction: 'end', Errors: [{ NextAction: 'end', ErrorType: 'NoMatchingError' }] },
+      },
+      { Identifier: 'end', Type: ActionTypes.DISCONNECT, Parameters: {}, Transitions: {} },
+    ],
+    ...extra,
+  });
+  const moduleContent = (withSettings: boolean): Record<string, unknown> => ({
+    Version: '2019-10-30',
+    StartAction: 'lambda',
+    Actions: [
+      { Identifier: 'lambda', Type: 'InvokeLambdaFunction', Parameters: { LambdaFunctionARN: 'arn:aws:lambda:us-east-1:123456789012:function:f' },
+        Transitions: { NextAction: 'return', Errors: [{ NextAction: 'return', ErrorType: 'NoMatchingError' }] } },
+      { Identifier: 'return', Type: 'EndFlowModuleExecution', Parameters: {}, Transitions: {} },
+    ],
+    ...(withSettings ? { Settings: { InputParameters: [], OutputParameters: [], Transitions: [] } } : {}),
+  });
+
+  test('GIVEN a {Name, Type, Content, Tags} object with escaped Content WHEN read THEN its Type and Name are the flow\'s', () => {
+    const content = JSON.stringify(transferFlow());
+    const read = readFlowExport(JSON.stringify({ Name: 'acme queue transfer', Type: 'QUEUE_TRANSFER', Content: content, Tags: { team: 'x' } }), 'o.json');
+    expect(read.type).toBe(ContactFlowType.QUEUE_TRANSFER);
+    expect(read.name).toBe('acme queue transfer');
+    expect(read.contentLength).toBe(content.length);
+    expect(read.flow.Actions.map((a) => a.Identifier)).toEqual(['transfer', 'end']);
+    expect(read.module).toBeUndefined();
+    expect(read.draft).toBeUndefined();
+  });
+
+  test('GIVEN a {Name, Content} object with the content as an object WHEN read THEN it reads like the escaped form, without a length', () => {
+    const read = readFlowExport(JSON.stringify({ Name: 'n', Content: transferFlow() }), 'o.json');
+    expect(read.type).toBeUndefined();
+    expect(read.contentLength).toBeUndefined();
+    expect(read.flow.StartAction).toBe('transfer');
+  });
+
+  test.each([
+    ['a top-level Settings object', moduleContent(true), /top-level Settings object/],
+    ['an EndFlowModuleExecution action and no Settings', moduleContent(false), /action "return" is EndFlowModuleExecution/],
+  ])('GIVEN flow module content with %s WHEN read THEN it is a module, shown by its content', (_what, content, evidence) => {
+    const read = readFlowExport(JSON.stringify(content), 'm.json');
+    expect(read.type).toBeUndefined();
+    expect(read.module).toEqual({ stated: false, evidence: expect.stringMatching(evidence) });
+  });
+
+  test('GIVEN a DescribeContactFlowModule response WHEN read THEN it is a module by what the file states', () => {
+    const read = readFlowExport(JSON.stringify({ ContactFlowModule: { Name: 'init', Status: 'published', Content: JSON.stringify(moduleContent(true)) } }), 'm.json');
+    expect(read.module).toEqual({ stated: true, evidence: 'it is a DescribeContactFlowModule response' });
+    expect(read.name).toBe('init');
+  });
+
+  test.each<[string, Record<string, unknown>, string | undefined]>([
+    ['Metadata.status "SAVED"', transferFlow({ Metadata: { status: 'SAVED' } }), 'Metadata.status is "SAVED"'],
+    ['Metadata.status "saved"', transferFlow({ Metadata: { status: 'saved' } }), 'Metadata.status is "saved"'],
+    ['an empty StartAction and a null status', transferFlow({ StartAction: '', Metadata: { status: null } }), 'its StartAction is empty and it states no status'],
+    ['Metadata.status "published"', transferFlow({ Metadata: { status: 'published' } }), undefined],
+    ['an empty StartAction in a published export', transferFlow({ StartAction: '', Metadata: { status: 'PUBLISHED' } }), undefined],
+    ['no status at all', transferFlow(), undefined],
+  ])('GIVEN raw content with %s WHEN read THEN the draft evidence is %j', (_what, content, evidence) => {
+    expect(readFlowExport(JSON.stringify(content), 'd.json').draft).toBe(evidence);
+  });
+
+  test('GIVEN a DescribeContactFlow response with Status SAVED WHEN read THEN it is a draft by its Status, whatever Metadata says', () => {
+    const wrapped = { ContactFlow: { Type: 'CONTACT_FLOW', Status: 'SAVED', Content: JSON.stringify(transferFlow({ Metadata: { status: 'published' } })) } };
+    expect(readFlowExport(JSON.stringify(wrapped), 'd.json').draft).toBe('ContactFlow.Status is "SAVED"');
   });
 });

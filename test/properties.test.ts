@@ -5,9 +5,12 @@ import * as fc from 'fast-check';
 import { runCli } from '../lib/cli/main';
 import { parseE164 } from '../lib/core/e164';
 import { CallerIdInputError } from '../lib/core/errors';
+import { findRule } from '../lib/core/catalogue';
 import { checkFlow } from '../lib/core/flow/check';
-import { ContactFlowType } from '../lib/core/flow/model';
+import { ActionTypes, ContactFlowType, FlowAction, FlowDocument } from '../lib/core/flow/model';
 import { readFlowExport } from '../lib/core/flow/reader';
+import { successorsOf } from '../lib/core/flow/structure';
+import { callerIdValueForm, templatePlaceholderIn, withoutReferences } from '../lib/core/rules';
 import { createConnectClient } from '../lib/lookup/connect-client';
 import { createHandler } from '../lib/handler';
 import { useTestAwsEnvironment, INSTANCE_ARN } from './support/aws-env';
@@ -97,6 +100,106 @@ describe('flow reader and checker on damaged console exports', () => {
         expect(err.join('\n')).toContain(file);
       }
     }), { numRuns: 300 });
+  });
+});
+
+describe('the shapes that once hung or misjudged the checker', () => {
+  const inventory = exampleInventory();
+  const transfer = (parameters: Record<string, unknown>): FlowDocument => ({
+    Version: '2019-10-30', StartAction: 't',
+    Actions: [
+      { Identifier: 't', Type: ActionTypes.TRANSFER_TO_PHONE_NUMBER,
+        Parameters: { ThirdPartyConnectionTimeLimitSeconds: '30', ContinueFlowExecution: 'False', ...parameters },
+        Transitions: { NextAction: 'd', Errors: [{ NextAction: 'd', ErrorType: 'NoMatchingError' }] } },
+      { Identifier: 'd', Type: ActionTypes.DISCONNECT, Parameters: {}, Transitions: {} },
+    ],
+  });
+  const known = (f: { ruleId: string }) => expect(findRule(f.ruleId)).toBeDefined();
+
+  test('long dotted references are a reference exactly when nothing trails them, and are judged as one', () => {
+    const segment = fc.stringMatching(/^[A-Za-z0-9_-]{1,3}$/);
+    const reference = fc.tuple(fc.array(segment, { minLength: 1, maxLength: 3000 }), fc.constantFrom('', ' ', '\t', '$', '.', ' $.Attributes.x'))
+      .map(([segments, tail]) => ({ value: `$.Attributes.${segments.join('.')}${tail}`, clean: tail === '' }));
+    fc.assert(fc.property(reference, ({ value, clean }) => {
+      expect(callerIdValueForm(value)).toBe(clean ? 'reference' : 'mixed');
+      const findings = checkFlow(transfer({ ThirdPartyPhoneNumber: '+815012345678', CallerId: { Number: value } }), { type: ContactFlowType.CONTACT_FLOW, inventory });
+      expect(findings.map((f) => f.ruleId)).toEqual([clean ? 'CALLER_ID_DYNAMIC' : 'CALLER_ID_INVALID_REFERENCE']);
+    }), { numRuns: 200 });
+  });
+
+  test('whitespace-heavy values in every caller ID field are judged without a crash, by catalogued rules', () => {
+    const piece = fc.constantFrom(' ', '\t', '\n', '.', '$', '$.', '$.A', 'b', '[', ']', '{', '}', '{{', '}}', '${', '%', 'X%', '+', '1', '-');
+    const value = fc.array(piece, { maxLength: 3000 }).map((p) => p.join(''));
+    fc.assert(fc.property(value, value, value, (number, name, destination) => {
+      const findings = checkFlow(transfer({ ThirdPartyPhoneNumber: destination, CallerId: { Number: number, Name: name } }), { type: ContactFlowType.CONTACT_FLOW, inventory });
+      findings.forEach(known);
+      for (const v of [number, name, destination]) {
+        const placeholder = templatePlaceholderIn(v);
+        if (placeholder !== undefined) expect(v).toContain(placeholder);
+        const { text, hasReferences } = withoutReferences(v);
+        expect(text.length).toBeLessThanOrEqual(v.length);
+        if (!hasReferences) expect(text).toBe(v);
+      }
+    }), { numRuns: 300 });
+  });
+
+  test('many participant blocks: Call phone number is flagged exactly when a reachable participant action can run before it', () => {
+    const kinds = [ActionTypes.MESSAGE_PARTICIPANT, 'GetParticipantInput', ActionTypes.CALL_PHONE_NUMBER, ActionTypes.SET_CONTACT_ATTRIBUTES, ActionTypes.COMPARE];
+    const graph = fc.integer({ min: 2, max: 400 }).chain((n) => fc.tuple(
+      fc.array(fc.constantFrom(...kinds), { minLength: n, maxLength: n }),
+      fc.array(fc.array(fc.nat(n - 1), { maxLength: 3 }), { minLength: n, maxLength: n }),
+    ));
+    fc.assert(fc.property(graph, ([types, edges]) => {
+      const actions: FlowAction[] = types.map((type, i) => ({
+        Identifier: `a${i}`, Type: type, Parameters: type === ActionTypes.CALL_PHONE_NUMBER ? { CallerId: { Number: '+81368001234' } } : {},
+        Transitions: edges[i].length > 0
+          ? { NextAction: `a${edges[i][0]}`, Errors: edges[i].slice(1).map((t) => ({ NextAction: `a${t}`, ErrorType: 'NoMatchingError' })) }
+          : {},
+      }));
+      const flow: FlowDocument = { Version: '2019-10-30', StartAction: 'a0', Actions: actions };
+      const flagged = new Set(checkFlow(flow, { type: ContactFlowType.OUTBOUND_WHISPER, inventory })
+        .filter((f) => f.ruleId === 'FLOW_PARTICIPANT_BEFORE_CALL').map((f) => f.actionId));
+      // The oracle walks from each participant separately, as the rule is stated.
+      const byId = new Map(actions.map((a) => [a.Identifier, a]));
+      const walk = (starts: string[]) => {
+        const seen = new Set<string>(starts);
+        const queue = [...starts];
+        while (queue.length > 0) for (const t of successorsOf(byId.get(queue.pop()!)!)) if (!seen.has(t)) { seen.add(t); queue.push(t); }
+        return seen;
+      };
+      const fromStart = walk(['a0']);
+      const expected = new Set<string>();
+      for (const p of actions) {
+        if (![ActionTypes.MESSAGE_PARTICIPANT, 'GetParticipantInput'].includes(p.Type) || !fromStart.has(p.Identifier)) continue;
+        for (const id of walk(successorsOf(p))) if (byId.get(id)!.Type === ActionTypes.CALL_PHONE_NUMBER) expected.add(id);
+      }
+      expect(flagged).toEqual(expected);
+    }), { numRuns: 200 });
+  });
+
+  test('numbers of every JSON type where strings belong are refused as not strings, never read as unset or passed silently', () => {
+    const notString = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }));
+    const where = fc.constantFrom('CallerId.Number', 'CallerId.Name', 'ThirdPartyPhoneNumber', 'CallerId', 'whisper CallerId.Number');
+    fc.assert(fc.property(where, notString, (at, value) => {
+      // An object is what CallerId itself must be.
+      fc.pre(!(at === 'CallerId' && typeof value === 'object' && value !== null && !Array.isArray(value)));
+      let flow: FlowDocument;
+      if (at === 'whisper CallerId.Number') {
+        flow = { Version: '2019-10-30', StartAction: 'c', Actions: [
+          { Identifier: 'c', Type: ActionTypes.CALL_PHONE_NUMBER, Parameters: { CallerId: { Number: value } }, Transitions: { NextAction: 'e' } },
+          { Identifier: 'e', Type: ActionTypes.END_FLOW, Parameters: {}, Transitions: {} },
+        ] };
+      } else {
+        const callerId = at === 'CallerId' ? value : { Number: at === 'CallerId.Number' ? value : '+81368001234', ...(at === 'CallerId.Name' ? { Name: value } : {}) };
+        flow = transfer({ ThirdPartyPhoneNumber: at === 'ThirdPartyPhoneNumber' ? value : '+815012345678', CallerId: callerId });
+      }
+      const findings = checkFlow(flow, { type: at.startsWith('whisper') ? ContactFlowType.OUTBOUND_WHISPER : ContactFlowType.CONTACT_FLOW, inventory });
+      const property = at.replace('whisper ', '');
+      expect(findings).toEqual([expect.objectContaining({
+        ruleId: 'FLOW_VALUE_NOT_STRING', message: expect.stringMatching(new RegExp(`^${property.replace('.', '\\.')} must be `)),
+      })]);
+    }), { numRuns: 500 });
   });
 });
 

@@ -3,9 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { CallerIdInputError } from '../core/errors';
-import { checkFlow } from '../core/flow/check';
-import { ContactFlowType } from '../core/flow/model';
-import { readFlowExport } from '../core/flow/reader';
+import { checkFlowExport, ExportCheck } from '../core/flow/check';
+import { FlowKind, readFlowExport } from '../core/flow/reader';
 import { Finding } from '../core/findings';
 import { Inventory, InventoryDocument } from '../core/inventory';
 
@@ -13,12 +12,12 @@ import { Inventory, InventoryDocument } from '../core/inventory';
 export interface CheckRequest {
   readonly inventory: InventoryDocument;
   readonly approvedExternalNumbers: Record<string, string>;
-  readonly forcedType?: ContactFlowType;
+  /** The type of files that neither state one nor show one in their content. */
+  readonly defaultType?: FlowKind;
 }
 
-export interface FileResult {
+export interface FileResult extends Partial<Omit<ExportCheck, 'findings'>> {
   readonly file: string;
-  readonly type?: ContactFlowType;
   readonly findings: Finding[];
   /** Why the file could not be checked. */
   readonly unreadable?: string;
@@ -70,17 +69,10 @@ function checkFile(file: string, inventory: Inventory, request: CheckRequest): F
   }
   try {
     const read = readFlowExport(text, file);
-    const type = request.forcedType ?? read.type;
-    if (!type) {
-      return {
-        file, findings: [],
-        unreadable: `${file}: the flow type is not in the file (no DescribeContactFlow Type, no Metadata.type); pass --type`,
-      };
-    }
-    const findings = checkFlow(read.flow, {
-      type, inventory, approvedExternalNumbers: request.approvedExternalNumbers, contentLength: read.contentLength,
-    });
-    return { file, type, findings };
+    return {
+      file,
+      ...checkFlowExport(read, { inventory, approvedExternalNumbers: request.approvedExternalNumbers, defaultType: request.defaultType }),
+    };
   } catch (e) {
     if (e instanceof CallerIdInputError) return { file, findings: [], unreadable: e.message };
     throw e;

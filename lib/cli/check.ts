@@ -3,20 +3,27 @@ import { parseArgs } from 'util';
 import { findRule } from '../core/catalogue';
 import { CallerIdInputError } from '../core/errors';
 import { ContactFlowType } from '../core/flow/model';
+import { FLOW_MODULE, FlowKind } from '../core/flow/reader';
 import { Finding, Severity } from '../core/findings';
 import { InventoryDocument, parseInventoryDocument } from '../core/inventory';
 import { checkFiles, FileResult } from './check-files';
 import { CliIo, ExitCode, UsageError } from './io';
 
+const FLOW_KINDS: readonly string[] = [...Object.values(ContactFlowType), FLOW_MODULE];
+
 export const CHECK_USAGE = `Usage: connect-caller-id check --numbers INVENTORY.json [--type FLOW_TYPE] [--acknowledge RULE_ID]...
        [--approved-external NUMBER=REFERENCE]... [--json] FLOW.json...
 
-Checks Amazon Connect flows exported from the console (raw flow content or a DescribeContactFlow response)
-against an instance's claimed numbers, with the same rules as the CDK constructs.
+Checks Amazon Connect flows and flow modules exported from the console (raw content, a DescribeContactFlow
+response, or a {Name, Type, Content} object) against an instance's claimed numbers, with the same rules as
+the CDK constructs.
 
   --numbers FILE   the inventory: { "instanceArn": ..., "numbers": [{ "number", "type", "countryCode", "arn" }] }
                    (the value connect-caller-id lookup writes into cdk.context.json)
-  --type TYPE      the flow type when the file does not say (${Object.values(ContactFlowType).join(', ')})
+  --type TYPE      the type of files that do not say theirs (${FLOW_KINDS.join(', ')}):
+                   a file's own type (Type, Metadata.type) wins, then what its content shows (a Call phone
+                   number block: OUTBOUND_WHISPER; Settings or EndFlowModuleExecution: FLOW_MODULE). Without
+                   a type, every rule that does not depend on it still runs, and the output names the others
   --acknowledge RULE_ID
                    drop the warnings of this rule from the output and the counts (repeatable); errors cannot
                    be acknowledged
@@ -31,9 +38,9 @@ export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCheckArgs(args);
   if (!values.numbers) throw new UsageError('--numbers INVENTORY.json is required');
   if (positionals.length === 0) throw new UsageError('name at least one flow file to check');
-  const forcedType = values.type;
-  if (forcedType !== undefined && !(Object.values(ContactFlowType) as string[]).includes(forcedType)) {
-    throw new UsageError(`--type ${JSON.stringify(forcedType)} is not a flow type; use one of ${Object.values(ContactFlowType).join(', ')}`);
+  const defaultType = values.type;
+  if (defaultType !== undefined && !FLOW_KINDS.includes(defaultType)) {
+    throw new UsageError(`--type ${JSON.stringify(defaultType)} is not a flow type; use one of ${FLOW_KINDS.join(', ')}`);
   }
 
   const acknowledged = parseAcknowledgements(values.acknowledge ?? []);
@@ -50,32 +57,36 @@ export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
     throw e;
   }
 
-  const checked = await checkFiles(positionals, { inventory, approvedExternalNumbers, forcedType: forcedType as ContactFlowType | undefined });
+  const checked = await checkFiles(positionals, { inventory, approvedExternalNumbers, defaultType: defaultType as FlowKind | undefined });
   const results = checked.map((r) => ({ ...r, findings: r.findings.filter((f) => !acknowledged.has(f.ruleId)) }));
   const acknowledgedCount = checked.reduce((n, r) => n + r.findings.length, 0) - results.reduce((n, r) => n + r.findings.length, 0);
   const errors = count(results, Severity.ERROR);
   const warnings = count(results, Severity.WARNING);
   const unreadable = results.filter((r) => r.unreadable !== undefined).length;
+  const partlyChecked = results.filter((r) => (r.notRun?.length ?? 0) > 0).length;
 
   if (values.json) {
     io.out(JSON.stringify({
       instanceArn: inventory.instanceArn,
       files: results.map((r) => ({
         file: r.file,
-        ...(r.type ? { type: r.type } : {}),
+        ...(r.type ? { type: r.type, typeFrom: r.typeSource, typeEvidence: r.typeEvidence } : {}),
         ...(r.unreadable !== undefined ? { unreadable: r.unreadable } : {}),
         findings: r.findings,
+        ...(r.notRun && r.notRun.length > 0 ? { notRun: r.notRun } : {}),
       })),
       errors, warnings, acknowledged: acknowledgedCount, unreadable,
     }, undefined, 2));
   } else {
     for (const r of results) {
       if (r.unreadable !== undefined) io.err(r.unreadable);
+      for (const n of r.notRun ?? []) io.err(`${r.file}: not run: ${n.ruleIds.join(', ')}: ${n.reason}`);
       for (const f of r.findings) io.out(formatLine(r.file, f));
     }
     io.err(`${results.length} flow file(s) checked against ${inventory.numbers.length} claimed number(s): ` +
       `${errors} error(s), ${warnings} warning(s)` +
-      `${acknowledgedCount > 0 ? ` (${acknowledgedCount} acknowledged)` : ''}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`);
+      `${acknowledgedCount > 0 ? ` (${acknowledgedCount} acknowledged)` : ''}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}` +
+      `${partlyChecked > 0 ? `, ${partlyChecked} without a flow type (rules that need one not run)` : ''}`);
   }
   if (unreadable > 0) return ExitCode.USAGE;
   return errors > 0 ? ExitCode.FINDINGS : ExitCode.OK;

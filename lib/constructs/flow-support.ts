@@ -1,12 +1,12 @@
 import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { judgeNumberRules, NumberFacts, numberFacts, NumberOrigin, NumberTypeSource } from '../core/country-rules';
+import { NumberFacts, NumberOrigin, NumberTypeSource } from '../core/country-rules';
 import { CallerIdInputError } from '../core/errors';
 import { ActionHandle, FlowBuilder } from '../core/flow/builder';
+import { guardableNumbers, guardMayLetThrough } from '../core/flow/guard';
 import { FlowStructureRules } from '../core/flow/structure';
 import { ActionTypes, FlowDocument } from '../core/flow/model';
-import { Finding, hasErrors } from '../core/findings';
-import { Inventory } from '../core/inventory';
+import { Finding } from '../core/findings';
 import {
   CallerIdContext, judgeCallerIdFacts, judgeCallerIdName, judgeDynamicCallerId, judgeStaticCallerId,
 } from '../core/rules';
@@ -137,30 +137,11 @@ export function guardValues(scope: IConstruct, claimedNumbers: ClaimedNumbers, a
   }
   if (allowed) return allowed.map((c) => c.value!).filter((v) => v !== undefined);
   const inventory = claimedNumbers.inventory;
-  const values = inventory ? [...callingNumbers(inventory)] : [];
+  const values = inventory ? [...guardableNumbers(inventory)] : [];
   for (const claim of claimedNumbers.claimedInApp) {
-    if (canPlaceCalls(claimFacts(claim))) values.push(claim.address);
+    if (guardMayLetThrough(claimFacts(claim))) values.push(claim.address);
   }
   return values;
-}
-
-const callingNumbersOf = new WeakMap<Inventory, readonly string[]>();
-
-/** The inventory's numbers that can place calls; judged once per inventory, since every guard of an app needs them. */
-function callingNumbers(inventory: Inventory): readonly string[] {
-  let numbers = callingNumbersOf.get(inventory);
-  if (!numbers) {
-    numbers = inventory.numbers.filter((n) => canPlaceCalls(numberFacts(n.number, inventory))).map((n) => n.number);
-    callingNumbersOf.set(inventory, numbers);
-  }
-  return numbers;
-}
-
-function canPlaceCalls(facts: NumberFacts | undefined): boolean {
-  if (!facts) return false;
-  // The context only narrows caller ID name rules, which take no part here.
-  const findings = judgeNumberRules({ callerId: facts, context: CallerIdContext.OUTBOUND_WHISPER, property: 'callerId' });
-  return !hasErrors(findings);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { judgeNumberRules, NumberFacts, numberFacts } from './country-rules';
 import { parseE164 } from './e164';
 import { Finding, Severity } from './findings';
+import { instanceCountry } from './instance-country';
 import { Inventory } from './inventory';
 import { CallerIdContext, finding, RuleDefinition } from './rule-definition';
 
@@ -12,6 +13,8 @@ function rule(id: string, severity: Severity, trigger: string, fix: string, sour
 }
 
 const FIELD_TEST = 'Published field test of the Transfer to phone number caller ID in Japan';
+const TRANSFER_GUIDE = 'Connect admin guide, "Transfer to phone number"';
+const QUEUE_GUIDE = 'Connect admin guide, queue setting "Outbound caller ID number"';
 const CALLER_ID_GUIDE = 'Connect admin guide, "Set up outbound caller ID"';
 const FLOW_LANGUAGE = 'Connect flow language reference';
 const CNAM_GUIDE = CALLER_ID_GUIDE;
@@ -32,9 +35,20 @@ export const CallerIdRules = {
     'A number AWS Support approved as a caller ID is declared with `CallerId.fromApprovedExternalNumber` (`--approved-external` for `check`).',
     `${FIELD_TEST}: the transfer fails and the call is disconnected; ${CALLER_ID_GUIDE}: only claimed or ported numbers`),
   UNSET: rule('CALLER_ID_UNSET', Severity.ERROR,
-    'A transfer to a phone number with no caller ID.',
-    'Set a claimed number, or `CallerId.passThrough()` to pass the original caller\'s number on deliberately.',
-    `${FIELD_TEST}: the called party sees an anonymous call; carriers may drop it`),
+    'A transfer to a phone number with no `CallerId.Number` where the called party gets an anonymous call or carriers block it: ' +
+    'the instance (by its Region, else its numbers) or the static destination is in Japan, Australia or the United Kingdom. ' +
+    'Also `CallerId.passThrough()` on an outbound whisper flow, where it means nothing.',
+    'Set `CallerId.Number` to a claimed number (`callerId` in the constructs).',
+    `${FIELD_TEST}: with no caller ID both a Connect number and a mobile line saw an anonymous call; ` +
+    `${CALLER_ID_GUIDE}: in Australia a caller ID not provided by Amazon Connect may be rejected by carriers; ` +
+    `${QUEUE_GUIDE}: in countries such as the UK and Australia calls without proper identification may be blocked`),
+  PASS_THROUGH: rule('CALLER_ID_PASS_THROUGH', Severity.WARNING,
+    'A transfer to a phone number with no `CallerId.Number` (`CallerId.Name` alone included) outside the countries of `CALLER_ID_UNSET`: ' +
+    'Connect passes the original caller\'s number on.',
+    'Set `CallerId.Number` to a claimed number, or acknowledge the warning when the called party should see the caller\'s number ' +
+    '(`CallerId.passThrough()` in the constructs).',
+    `${TRANSFER_GUIDE}: without a caller ID number the caller's number is passed; outside the US carriers may block or redirect ` +
+    'numbers that are not Amazon Connect numbers; published US flows rely on pass-through'),
   CUSTOMER_NUMBER: rule('CALLER_ID_CUSTOMER_NUMBER', Severity.ERROR,
     'A caller ID taken from `$.CustomerEndpoint.Address`: the customer\'s own number, never claimed by the instance.',
     'Use a claimed number, or `$.SystemEndpoint.Address` (the instance number the customer dialled).',
@@ -186,7 +200,7 @@ export function judgeCallerIdFacts(use: CallerIdFactsUse): Finding[] {
     ...(use.callerIdNameProperty !== undefined ? { callerIdNameProperty: use.callerIdNameProperty } : {}),
   });
   if (use.callerIdName !== undefined) {
-    findings.push(...judgeCallerIdName({ name: use.callerIdName, context: use.context, property: use.callerIdNameProperty }));
+    for (const f of judgeCallerIdName({ name: use.callerIdName, context: use.context, property: use.callerIdNameProperty })) findings.push(f);
   }
   return findings;
 }
@@ -197,7 +211,6 @@ export const MAX_CALLER_ID_NAME_LENGTH = 15;
 /** Characters with a meaning of their own in SIP headers, where the caller ID name travels. */
 export const RESERVED_SIP_CHARACTERS: readonly string[] = [';', '/', '?', ':', '@', '&', '=', '+', '$', ','];
 
-const REFERENCE_IN_TEXT = /\$\.[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+|\[[^\]]+\])+/g;
 
 /** A caller ID name and where it is used. */
 export interface CallerIdNameUse {
@@ -235,8 +248,7 @@ export function judgeCallerIdName(use: CallerIdNameUse): Finding[] {
       `${property} ${shown} goes with the queue's number, but ${use.replacedBy} sets its own caller ID and CNAM does not apply ` +
       'to caller IDs set in a flow, so the name is not shown on those calls. Remove it, or acknowledge this warning'));
   }
-  const hasReferences = use.name.match(REFERENCE_IN_TEXT) !== null;
-  const text = use.name.replace(REFERENCE_IN_TEXT, '');
+  const { text, hasReferences } = withoutReferences(use.name);
   const length = [...text].length;
   if (cnamApplies && !hasReferences && length > MAX_CALLER_ID_NAME_LENGTH) {
     findings.push(finding(CallerIdRules.NAME_TOO_LONG,
@@ -252,6 +264,54 @@ export function judgeCallerIdName(use: CallerIdNameUse): Finding[] {
   return findings;
 }
 
+/**
+ * The text of a caller ID name without the references inside it (`$.` and a namespace, then `.name` or
+ * `[key]` segments), in one pass: where a `[` has no `]` after it, no later one has either.
+ */
+export function withoutReferences(name: string): { text: string; hasReferences: boolean } {
+  let text = '';
+  let hasReferences = false;
+  let copied = 0;
+  let nextClose = -2;
+  for (let start = name.indexOf('$.'); start >= 0; start = name.indexOf('$.', start + 1)) {
+    let i = start + 2;
+    if (i >= name.length || !isLetter(name.charCodeAt(i))) continue;
+    while (i < name.length && isNameCharacter(name.charCodeAt(i))) i++;
+    let segments = 0;
+    for (;;) {
+      if (name[i] === '.' && i + 1 < name.length && isSegmentCharacter(name.charCodeAt(i + 1))) {
+        i += 2;
+        while (i < name.length && isSegmentCharacter(name.charCodeAt(i))) i++;
+      } else if (name[i] === '[') {
+        if (nextClose !== -1 && nextClose <= i) nextClose = name.indexOf(']', i + 1);
+        if (nextClose < 0 || nextClose === i + 1) break;
+        i = nextClose + 1;
+      } else {
+        break;
+      }
+      segments++;
+    }
+    if (segments === 0) continue;
+    hasReferences = true;
+    text += name.slice(copied, start);
+    copied = i;
+    start = i - 1;
+  }
+  return { text: text + name.slice(copied), hasReferences };
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
+function isNameCharacter(code: number): boolean {
+  return isLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x5f;
+}
+
+function isSegmentCharacter(code: number): boolean {
+  return isNameCharacter(code) || code === 0x2d;
+}
+
 function notClaimedMessage(property: string, number: string, inventory: Inventory): string {
   const closest = inventory.closest(number);
   const options = closest.length > 0 ? `closest claimed: ${closest.join(', ')}` : 'the inventory holds no numbers';
@@ -265,11 +325,43 @@ function notClaimedMessage(property: string, number: string, inventory: Inventor
 /** How a raw caller ID value in a flow reads: a static number, one JSONPath reference, or a mix (refused). */
 export type CallerIdValueForm = 'static' | 'reference' | 'mixed';
 
-const SINGLE_REFERENCE = /^\$\.[A-Za-z][A-Za-z0-9_]*(\.[^\s$.][^\s$]*|\[[^\]]+\])+$/;
+/**
+ * One JSONPath reference: `$.` and a namespace, then one or more `.name` (no dot, bracket, `$` or whitespace
+ * in the name) or `[key]` segments. No two alternatives can match the same text, so a failing match is given
+ * up after one pass: the time is linear in the value's length, however it is built.
+ */
+const SINGLE_REFERENCE = /^\$\.[A-Za-z][A-Za-z0-9_]*(?:\.[^\s$.[\]]+|\[[^\]]+\])+$/;
 
 export function callerIdValueForm(value: string): CallerIdValueForm {
   if (SINGLE_REFERENCE.test(value)) return 'reference';
   return value.includes('$.') ? 'mixed' : 'static';
+}
+
+/**
+ * The first template placeholder in a value, `${name}`, `{{name}}` or `%NAME%`, that a deployment tool
+ * (CloudFormation `Fn::Sub`, Terraform `templatefile`, mustache) replaces before the flow reaches Connect;
+ * undefined when there is none. Linear in the value's length.
+ */
+export function templatePlaceholderIn(value: string): string | undefined {
+  const dollar = value.indexOf('${');
+  const dollarEnd = dollar < 0 ? -1 : value.indexOf('}', dollar + 2);
+  if (dollarEnd >= 0) return value.slice(dollar, dollarEnd + 1);
+  const braces = value.indexOf('{{');
+  const bracesEnd = braces < 0 ? -1 : value.indexOf('}}', braces + 2);
+  if (bracesEnd >= 0) return value.slice(braces, bracesEnd + 2);
+  // `%NAME%`: each character is looked at once, since a name never holds the `%` the next search starts from.
+  for (let open = value.indexOf('%'); open >= 0;) {
+    let end = open + 1;
+    while (end < value.length && isPlaceholderNameCharacter(value.charCodeAt(end))) end++;
+    if (end > open + 1 && value[end] === '%') return value.slice(open, end + 1);
+    open = value.indexOf('%', end);
+  }
+  return undefined;
+}
+
+function isPlaceholderNameCharacter(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
+    || code === 0x5f || code === 0x2e || code === 0x2d;
 }
 
 /** Judges a dynamic caller ID reference (`$.Attributes.x`, `$.External.x`, `$.SystemEndpoint.Address`, ...). */
@@ -320,7 +412,57 @@ export function judgeDynamicCallerId(reference: string, context: CallerIdContext
     `${property} ${reference} is known only during the call, so its claim, country and type cannot be judged before deployment. ${guarded}`)];
 }
 
-/** Judges a static transfer destination. */
+/**
+ * Countries where a transfer without a caller ID number is known to reach the called party as an anonymous call
+ * or to be blocked, with what is known (the sources of `CALLER_ID_UNSET`).
+ */
+export const UNSET_CALLER_ID_COUNTRIES: ReadonlyMap<string, string> = new Map([
+  ['JP', 'in Japan the called party sees an anonymous call (a field test saw it both on a Connect number and on a mobile line)'],
+  ['AU', "in Australia carriers may reject a call whose caller ID is not a number provided by Amazon Connect, as the passed-on caller's number is not"],
+  ['GB', 'in the UK carriers may block calls without proper caller identification'],
+]);
+
+/** A transfer that sets no caller ID number, and what is known about where it calls from and to. */
+export interface UnsetCallerIdUse {
+  /** The instance's claimed numbers: its ARN tells its Region, the numbers their countries. */
+  readonly inventory?: Inventory;
+  /**
+   * The static E.164 destination of the transfer.
+   * @default - unknown
+   */
+  readonly destination?: string;
+  /** What sets no caller ID, for messages, e.g. `Transfer to phone number sets no CallerId.Number`. */
+  readonly subject: string;
+}
+
+/**
+ * Judges a transfer without a caller ID number. Connect then passes the original caller's number on, which many
+ * US flows rely on: a warning naming that effect. Where the instance or the destination is in a country where
+ * such a call is known to show as anonymous or to be blocked, an error.
+ */
+export function judgeUnsetTransferCallerId(use: UnsetCallerIdUse): Finding[] {
+  const instance = use.inventory ? instanceCountry(use.inventory) : undefined;
+  const parsedDestination = use.destination !== undefined ? parseE164(use.destination) : undefined;
+  const destinationCountry = parsedDestination?.ok ? parsedDestination.country : undefined;
+  const where = [
+    ...(instance && UNSET_CALLER_ID_COUNTRIES.has(instance.country)
+      ? [{ country: instance.country, what: `the instance is in ${instance.country} (${instance.because})` }] : []),
+    ...(destinationCountry !== undefined && UNSET_CALLER_ID_COUNTRIES.has(destinationCountry) && destinationCountry !== instance?.country
+      ? [{ country: destinationCountry, what: `the destination ${use.destination} is in ${destinationCountry}` }] : []),
+  ];
+  if (where.length > 0) {
+    const evidence = where.map((w) => UNSET_CALLER_ID_COUNTRIES.get(w.country)).join('; ');
+    return [finding(CallerIdRules.UNSET,
+      `${use.subject}, so Connect would pass the original caller's number on, but ${where.map((w) => w.what).join(' and ')}: ` +
+      `${evidence}. Set CallerId.Number to a claimed number`)];
+  }
+  const known = instance ? ` (the instance is in ${instance.country}, ${instance.because})` : '';
+  return [finding(CallerIdRules.PASS_THROUGH,
+    `${use.subject}, so Connect passes the original caller's number on to the called party (pass-through)${known}. ` +
+    'Outside the US carriers may block or redirect numbers that are not the instance\'s. Set CallerId.Number to a claimed number, ' +
+    'or acknowledge this warning if the called party should see the caller\'s number')];
+}
+
 /** Judges a transfer destination: a static number must be valid E.164, a reference must be a single one. */
 export function judgeDestination(value: string, property: string): Finding[] {
   switch (callerIdValueForm(value)) {

@@ -29,7 +29,32 @@ export interface ReadFlow {
    * @default - undefined when the content was given as an object
    */
   readonly contentLength?: number;
+  /**
+   * Why the file is a flow module rather than a flow, when it is one: it is stated by a
+   * DescribeContactFlowModule response, or shown by the content (a top-level `Settings` object, an
+   * `EndFlowModuleExecution` action). A stated flow `type` takes precedence.
+   * @default - undefined: not a flow module
+   */
+  readonly module?: { readonly stated: boolean; readonly evidence: string };
+  /**
+   * Why the export is a draft that Connect stored without validating (`Metadata.status` or the
+   * DescribeContactFlow `Status` "SAVED", or an empty `StartAction` with no status given), as a phrase.
+   * @default - undefined: the export is not known to be a draft
+   */
+  readonly draft?: string;
 }
+
+/**
+ * The `--type` value, and the kind of `ReadFlow.module`, for flow modules: content of
+ * `CreateContactFlowModule`, which runs inside whichever flows invoke it.
+ */
+export const FLOW_MODULE = 'FLOW_MODULE';
+
+/** A flow type, or a flow module. */
+export type FlowKind = ContactFlowType | typeof FLOW_MODULE;
+
+/** The action that ends a flow module and returns to the invoking flow. */
+const END_FLOW_MODULE = 'EndFlowModuleExecution';
 
 /** The spelling of the transfer timeout that console exports use, and that this library emits. */
 export const TRANSFER_TIMEOUT_PARAMETER = 'ThirdPartyConnectionTimeLimitSeconds';
@@ -42,7 +67,9 @@ export const TRANSFER_TIMEOUT_PARAMETER_ALTERNATIVE = 'ThirdPartyConnectionTimeo
  */
 export const MAX_FLOW_NESTING = 64;
 
-const ACCEPTED = 'a flow exported from the Amazon Connect console ({"Version": "2019-10-30", "StartAction": ..., "Actions": [...]}) or a DescribeContactFlow response ({"ContactFlow": {"Type": ..., "Content": ...}})';
+const ACCEPTED = 'a flow or flow module exported from the Amazon Connect console ({"Version": "2019-10-30", "StartAction": ..., "Actions": [...]}), ' +
+  'a DescribeContactFlow or DescribeContactFlowModule response ({"ContactFlow": {"Type": ..., "Content": ...}}), ' +
+  'or a {"Name", "Type", "Content"} object';
 
 const TYPE_BY_METADATA_NAME: ReadonlyMap<string, ContactFlowType> = new Map(
   (Object.keys(METADATA_TYPE_NAMES) as ContactFlowType[]).map((type) => [METADATA_TYPE_NAMES[type], type]),
@@ -72,52 +99,91 @@ function readParsed(value: unknown, source: string, textLength: number | undefin
   if (!isObject(value)) {
     throw new CallerIdInputError(`${source}: is JSON but not a flow: the top level is ${describe(value)}; expected ${ACCEPTED}.`);
   }
-  if (hasOwn(value, 'ContactFlow')) return readDescribeResponse(value.ContactFlow, source);
+  if (hasOwn(value, 'ContactFlow')) return readWrapper(value.ContactFlow, source, 'ContactFlow', 'DescribeContactFlow returns');
+  if (hasOwn(value, 'ContactFlowModule')) {
+    return readWrapper(value.ContactFlowModule, source, 'ContactFlowModule', 'DescribeContactFlowModule returns');
+  }
+  // `{Name, Type, Content, Tags}`: the ContactFlow of a DescribeContactFlow response without its wrapper, as
+  // import and deployment tools keep it.
+  if (hasOwn(value, 'Content') && !hasOwn(value, 'Actions')) return readWrapper(value, source, undefined, 'a flow object holds');
 
-  const flow = readFlowDocument(value, source);
-  return withDefined({ flow, type: metadataType(flow), name: metadataName(flow), contentLength: textLength });
+  const { flow, settings } = readFlowDocument(value, source);
+  return withDefined({
+    flow, type: metadataType(flow), name: metadataName(flow), contentLength: textLength,
+    module: moduleEvidence(flow, settings), draft: draftEvidence(flow, undefined),
+  });
 }
 
-function readDescribeResponse(contactFlow: unknown, source: string): ReadFlow {
-  if (!isObject(contactFlow)) {
-    throw new CallerIdInputError(`${source}: ContactFlow is ${describe(contactFlow)}; expected an object with Type and Content, as DescribeContactFlow returns.`);
+/**
+ * Reads an object holding `Content` with the flow's `Type`, `Name` and `Status`: a DescribeContactFlow
+ * `ContactFlow`, a DescribeContactFlowModule `ContactFlowModule`, or such an object on its own (`label`
+ * undefined). `shape` says what the object is, for messages.
+ */
+function readWrapper(wrapper: unknown, source: string, label: 'ContactFlow' | 'ContactFlowModule' | undefined, shape: string): ReadFlow {
+  const field = (name: string): string => (label === undefined ? name : `${label}.${name}`);
+  if (!isObject(wrapper)) {
+    throw new CallerIdInputError(`${source}: ${label} is ${describe(wrapper)}; expected an object with Type and Content, as ${shape}.`);
   }
-  const type = contactFlow.Type;
+  const isModule = label === 'ContactFlowModule';
+  const type = isModule ? undefined : wrapper.Type;
   if (type !== undefined && (typeof type !== 'string' || !FLOW_TYPES.includes(type))) {
-    throw new CallerIdInputError(`${source}: ContactFlow.Type is ${show(type)}; expected one of ${FLOW_TYPES.join(', ')}.`);
+    throw new CallerIdInputError(`${source}: ${field('Type')} is ${show(type)}; expected one of ${FLOW_TYPES.join(', ')}.`);
   }
-  const name = contactFlow.Name;
+  const name = wrapper.Name;
   if (name !== undefined && typeof name !== 'string') {
-    throw new CallerIdInputError(`${source}: ContactFlow.Name is ${describe(name)}; expected a string.`);
+    throw new CallerIdInputError(`${source}: ${field('Name')} is ${describe(name)}; expected a string.`);
   }
+  const status = typeof wrapper.Status === 'string' ? wrapper.Status : undefined;
 
-  const content = contactFlow.Content;
+  const content = wrapper.Content;
   let parsed: unknown;
   if (typeof content === 'string') {
-    parsed = parseJson(content, source, 'ContactFlow.Content is', 'the flow content {"Version": "2019-10-30", "StartAction": ..., "Actions": [...]} as an escaped JSON string');
+    parsed = parseJson(content, source, `${field('Content')} is`, 'the flow content {"Version": "2019-10-30", "StartAction": ..., "Actions": [...]} as an escaped JSON string');
   } else if (isObject(content)) {
     parsed = content;
   } else {
     throw new CallerIdInputError(
-      `${source}: ContactFlow.Content is ${describe(content)}; expected the flow content as a JSON string or an object.`,
+      `${source}: ${field('Content')} is ${describe(content)}; expected the flow content as a JSON string or an object.`,
     );
   }
-  if (!isObject(parsed) || hasOwn(parsed, 'ContactFlow')) {
+  if (!isObject(parsed) || hasOwn(parsed, 'ContactFlow') || hasOwn(parsed, 'ContactFlowModule')) {
     throw new CallerIdInputError(
-      `${source}: ContactFlow.Content is JSON but not a flow (${isObject(parsed) ? 'another DescribeContactFlow response' : describe(parsed)}); expected {"Version": "2019-10-30", "StartAction": ..., "Actions": [...]}.`,
+      `${source}: ${field('Content')} is JSON but not a flow (${isObject(parsed) ? 'another DescribeContactFlow response' : describe(parsed)}); expected {"Version": "2019-10-30", "StartAction": ..., "Actions": [...]}.`,
     );
   }
-  const flow = readFlowDocument(parsed, `${source}: ContactFlow.Content`);
+  const { flow, settings } = readFlowDocument(parsed, `${source}: ${field('Content')}`);
+  const statedType = (type as ContactFlowType | undefined) ?? metadataType(flow);
   return withDefined({
     flow,
-    type: (type as ContactFlowType | undefined) ?? metadataType(flow),
+    type: statedType,
     name: name ?? metadataName(flow),
     contentLength: typeof content === 'string' ? content.length : undefined,
+    module: isModule ? { stated: true, evidence: 'it is a DescribeContactFlowModule response' } : moduleEvidence(flow, settings),
+    draft: draftEvidence(flow, status === undefined ? undefined : { field: field('Status'), value: status }),
   });
 }
 
+/** Why the content is a flow module's, when it shows it. */
+function moduleEvidence(flow: FlowDocument, settings: boolean): ReadFlow['module'] {
+  if (settings) return { stated: false, evidence: 'its content has a top-level Settings object, which only flow modules have' };
+  const end = flow.Actions.find((a) => a.Type === END_FLOW_MODULE);
+  return end ? { stated: false, evidence: `its action "${end.Identifier}" is ${END_FLOW_MODULE}, which only flow modules have` } : undefined;
+}
+
+/**
+ * Why the export is a draft. Connect stores a flow saved (not published) without validating it; the console
+ * writes `"StartAction": ""` for an entry point connected to nothing, which only a draft can have, since
+ * publishing requires StartAction to name an action.
+ */
+function draftEvidence(flow: FlowDocument, status: { field: string; value: string } | undefined): string | undefined {
+  const metadataStatus = flow.Metadata?.status;
+  const given = status ?? (typeof metadataStatus === 'string' ? { field: 'Metadata.status', value: metadataStatus } : undefined);
+  if (given !== undefined) return given.value.toUpperCase() === 'SAVED' ? `${given.field} is ${JSON.stringify(given.value)}` : undefined;
+  return flow.StartAction === '' ? 'its StartAction is empty and it states no status' : undefined;
+}
+
 /** `where` prefixes every message, e.g. `flows/inbound.json` or `flows/x.json: ContactFlow.Content`. */
-function readFlowDocument(value: Record<string, unknown>, where: string): FlowDocument {
+function readFlowDocument(value: Record<string, unknown>, where: string): { flow: FlowDocument; settings: boolean } {
   if (!hasOwn(value, 'Actions') && !hasOwn(value, 'StartAction') && !hasOwn(value, 'Version')) {
     const keys = Object.keys(value).slice(0, 5).map((k) => JSON.stringify(k)).join(', ');
     throw new CallerIdInputError(
@@ -147,7 +213,7 @@ function readFlowDocument(value: Record<string, unknown>, where: string): FlowDo
     StartAction: startAction,
     Actions: actions.map((action, index) => readAction(action, `${where}: Actions[${index}]`)),
   };
-  return metadata === undefined ? flow : { ...flow, Metadata: metadata };
+  return { flow: metadata === undefined ? flow : { ...flow, Metadata: metadata }, settings: isObject(value.Settings) };
 }
 
 function readAction(value: unknown, where: string): FlowAction {
@@ -448,11 +514,15 @@ function show(value: unknown): string {
   return describe(value);
 }
 
-function withDefined(read: { flow: FlowDocument; type?: ContactFlowType; name?: string; contentLength?: number }): ReadFlow {
+function withDefined(read: {
+  flow: FlowDocument; type?: ContactFlowType; name?: string; contentLength?: number; module?: ReadFlow['module']; draft?: string;
+}): ReadFlow {
   return {
     flow: read.flow,
     ...(read.type !== undefined ? { type: read.type } : {}),
     ...(read.name !== undefined ? { name: read.name } : {}),
     ...(read.contentLength !== undefined ? { contentLength: read.contentLength } : {}),
+    ...(read.module !== undefined ? { module: read.module } : {}),
+    ...(read.draft !== undefined ? { draft: read.draft } : {}),
   };
 }
