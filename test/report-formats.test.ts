@@ -151,7 +151,7 @@ describe('SARIF', () => {
       instanceArn: 'arn', claimedNumbers: 0, files: [{
         file: '../elsewhere/flow.json',
         findings: [{ ruleId: 'FLOW_TOO_MANY_ACTIONS', severity: Severity.ERROR, message: 'too many' }],
-        notRun: [{ ruleId: 'FLOW_DISCONNECT_WRONG_TYPE', reason: 'the flow type is not known' }],
+        notRun: [{ ruleIds: ['FLOW_DISCONNECT_WRONG_TYPE'], reason: 'the flow type is not known' }],
       }],
     }, { cwd, toolVersion: '0.1.0' }) as any;
     expectValidSarif(outside);

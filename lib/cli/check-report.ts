@@ -1,15 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Acknowledgement, applyAcknowledgements, describeUnused } from './acknowledgements';
-import { CheckReport, ReportFinding, RuleNotRunReport } from './report-formats';
+import { CheckReport, ReportFinding, RulesNotRunReport } from './report-formats';
 
 /** What `check` knows of one file before acknowledgements: the checker's result. */
 export interface CheckedFile {
   readonly file: string;
   readonly type?: string;
+  readonly typeSource?: string;
+  readonly typeEvidence?: string;
   readonly findings: readonly ReportFinding[];
   readonly unreadable?: string;
-  readonly notRun?: readonly RuleNotRunReport[];
+  readonly notRun?: readonly RulesNotRunReport[];
 }
 
 /** The report of a run: each file's findings with the acknowledgements applied, and the unused acknowledgements. */
@@ -26,6 +28,8 @@ export function buildCheckReport(
     files: checked.map((r, i) => ({
       file: r.file,
       ...(r.type ? { type: r.type } : {}),
+      ...(r.typeSource ? { typeSource: r.typeSource } : {}),
+      ...(r.typeEvidence ? { typeEvidence: r.typeEvidence } : {}),
       ...(r.unreadable !== undefined ? { unreadable: r.unreadable } : {}),
       ...(r.notRun?.length ? { notRun: r.notRun } : {}),
       ...applied.files[i],

@@ -32,9 +32,9 @@ export interface AcknowledgedFinding extends ReportFinding {
   };
 }
 
-/** A rule that could not judge a file, and why. */
-export interface RuleNotRunReport {
-  readonly ruleId: string;
+/** Rules that could not judge a file, and why. */
+export interface RulesNotRunReport {
+  readonly ruleIds: readonly string[];
   readonly reason: string;
 }
 
@@ -43,12 +43,16 @@ export interface FileReport {
   /** The path as given on the command line. */
   readonly file: string;
   readonly type?: string;
+  /** Where the type came from (the file, its content, `--type`). */
+  readonly typeSource?: string;
+  /** What tells the type, as a phrase. */
+  readonly typeEvidence?: string;
   /** Why the file could not be checked; a file that could not be read has no findings. */
   readonly unreadable?: string;
   /** The findings that stand (not acknowledged). */
   readonly findings: readonly ReportFinding[];
   readonly acknowledged?: readonly AcknowledgedFinding[];
-  readonly notRun?: readonly RuleNotRunReport[];
+  readonly notRun?: readonly RulesNotRunReport[];
 }
 
 /** Everything one run of `check` reports. */
@@ -90,26 +94,31 @@ export function renderReport(report: CheckReport, format: ReportFormat, options:
 
 /** The counts every format's exit status and summary rest on. */
 export function countReport(report: CheckReport) {
-  let errors = 0, warnings = 0, acknowledged = 0, unreadable = 0;
+  let errors = 0, warnings = 0, acknowledged = 0, unreadable = 0, partlyChecked = 0;
   for (const file of report.files) {
     if (file.unreadable !== undefined) unreadable++;
+    if (file.notRun?.length) partlyChecked++;
     for (const f of file.findings) f.severity === Severity.ERROR ? errors++ : warnings++;
     acknowledged += file.acknowledged?.length ?? 0;
   }
-  return { errors, warnings, acknowledged, unreadable };
+  return { errors, warnings, acknowledged, unreadable, partlyChecked };
 }
 
 function summary(report: CheckReport): string {
-  const { errors, warnings, acknowledged, unreadable } = countReport(report);
+  const { errors, warnings, acknowledged, unreadable, partlyChecked } = countReport(report);
   return `${report.files.length} flow file(s) checked against ${report.claimedNumbers} claimed number(s): ` +
     `${errors} error(s), ${warnings} warning(s)` +
-    `${acknowledged > 0 ? ` (${acknowledged} acknowledged)` : ''}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}`;
+    `${acknowledged > 0 ? ` (${acknowledged} acknowledged)` : ''}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}` +
+    `${partlyChecked > 0 ? `, ${partlyChecked} without a flow type (rules that need one not run)` : ''}`;
 }
 
 /** What a person reading the log of a run that writes a document should still see. */
 function diagnostics(report: CheckReport): string[] {
   return [
-    ...report.files.flatMap((f) => (f.unreadable !== undefined ? [f.unreadable] : [])),
+    ...report.files.flatMap((f) => [
+      ...(f.unreadable !== undefined ? [f.unreadable] : []),
+      ...(f.notRun ?? []).map((n) => `${f.file}: not run: ${n.ruleIds.join(', ')}: ${n.reason}`),
+    ]),
     ...report.unusedAcknowledgements ?? [],
     summary(report),
   ];
@@ -132,18 +141,18 @@ function textLine(file: string, f: ReportFinding): string {
 
 /** One document; the shape of `--json`, with the acknowledged warnings and unused acknowledgements added. */
 function renderJson(report: CheckReport): string {
-  const counts = countReport(report);
+  const { errors, warnings, acknowledged, unreadable } = countReport(report);
   return JSON.stringify({
     instanceArn: report.instanceArn,
     files: report.files.map((r) => ({
       file: r.file,
-      ...(r.type ? { type: r.type } : {}),
+      ...(r.type ? { type: r.type, typeFrom: r.typeSource, typeEvidence: r.typeEvidence } : {}),
       ...(r.unreadable !== undefined ? { unreadable: r.unreadable } : {}),
       findings: r.findings,
       ...(r.acknowledged?.length ? { acknowledged: r.acknowledged } : {}),
       ...(r.notRun?.length ? { notRun: r.notRun } : {}),
     })),
-    ...counts,
+    errors, warnings, acknowledged, unreadable,
     ...(report.unusedAcknowledgements?.length ? { unusedAcknowledgements: report.unusedAcknowledgements } : {}),
   }, undefined, 2);
 }
@@ -177,11 +186,13 @@ export function renderSarif(report: CheckReport, options: RenderOptions): object
       });
     }
     for (const n of file.notRun ?? []) {
-      notifications.push({
-        level: 'note', message: { text: `${n.ruleId} did not run: ${n.reason}` },
-        locations: [{ physicalLocation: { artifactLocation: location } }],
-        ...(ruleIndex.has(n.ruleId) ? { associatedRule: { id: n.ruleId, index: ruleIndex.get(n.ruleId) } } : {}),
-      });
+      for (const ruleId of n.ruleIds) {
+        notifications.push({
+          level: 'note', message: { text: `${ruleId} did not run: ${n.reason}` },
+          locations: [{ physicalLocation: { artifactLocation: location } }],
+          ...(ruleIndex.has(ruleId) ? { associatedRule: { id: ruleId, index: ruleIndex.get(ruleId) } } : {}),
+        });
+      }
     }
   }
   for (const u of report.unusedAcknowledgements ?? []) notifications.push({ level: 'warning', message: { text: u } });
@@ -288,9 +299,11 @@ export function renderJunit(report: CheckReport): string {
         `      <skipped message="${attr(`acknowledged: ${f.acknowledgement.reason} (${f.acknowledgement.source})`)}"/>\n    </testcase>`);
     }
     for (const n of file.notRun ?? []) {
-      fileSkipped++;
-      cases.push(`    <testcase classname="${attr(file.file)}" name="${attr(n.ruleId)}">\n` +
-        `      <skipped message="${attr(n.reason)}"/>\n    </testcase>`);
+      for (const ruleId of n.ruleIds) {
+        fileSkipped++;
+        cases.push(`    <testcase classname="${attr(file.file)}" name="${attr(ruleId)}">\n` +
+          `      <skipped message="${attr(n.reason)}"/>\n    </testcase>`);
+      }
     }
     if (cases.length === 0) cases.push(`    <testcase classname="${attr(file.file)}" name="caller ID and flow rules"/>`);
     tests += cases.length;
