@@ -27,5 +27,8 @@ export * from './core/country-rules';
 export * from './core/catalogue';
 export * from './core/checks-rules';
 export * from './core/cfn-content';
+export * from './core/claim-rules';
+export * from './core/connect-arn';
+export * from './core/stack-limits';
 export * from './constructs/caller-id-checks';
 export * from './constructs/flow-file';

@@ -137,16 +137,11 @@ describe('OutboundCampaign template', () => {
     });
   });
 
-  test('a traffic distribution group is refused: a campaign belongs to an instance', () => {
+  test('a traffic distribution group is refused where the campaign\'s instance goes, with the fix', () => {
     const { stack } = stackWithInventory();
-    const numbers = ClaimedNumbers.fromNumbers(stack, 'Tdg', {
-      instanceArn: 'arn:aws:connect:ap-northeast-1:123456789012:traffic-distribution-group/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
-      numbers: [{ number: '+81368001234', type: PhoneNumberType.DID }],
-    });
-    expect(() => new OutboundCampaign(stack, 'Campaign', {
-      claimedNumbers: numbers, name: 'C', sourceCallerId: CallerId.fromNumber('+81368001234'), mode: DiallingMode.agentless(),
-      contactFlow: CallProgressFlow.fromFlowArn(stack, 'Imported', FLOW_ARN),
-    })).toThrow(/Centre\/Campaign: claimedNumbers.instanceArn .*traffic-distribution-group.* is not a Connect instance ARN/);
+    const tdg = 'arn:aws:connect:ap-northeast-1:123456789012:traffic-distribution-group/0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
+    expect(() => ClaimedNumbers.fromNumbers(stack, 'Tdg', { instanceArn: tdg, numbers: [{ number: '+81368001234', type: PhoneNumberType.DID }] }))
+      .toThrow(/Centre\/Tdg: instanceArn .*traffic-distribution-group.* is a traffic distribution group ARN, but queues, flows and campaigns take the instance ARN[\s\S]*trafficDistributionGroupArns/);
   });
 });
 
@@ -202,7 +197,7 @@ describe('OutboundCampaign source caller ID', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ConnectCampaignsV2::Campaign', {
       ChannelSubtypeConfig: {
-        Telephony: { DefaultOutboundConfig: { ConnectSourcePhoneNumber: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NumbersCampaignNumber'), 'Address'] } } },
+        Telephony: { DefaultOutboundConfig: { ConnectSourcePhoneNumber: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClaimedPhoneNumberCampaignNumber$'), 'Address'] } } },
       },
     });
     template.resourceCountIs('Custom::ConnectCallerIdCheck', 0);

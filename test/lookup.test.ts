@@ -56,6 +56,8 @@ describe('listClaimedNumbers', () => {
         type: PhoneNumberType.DID,
         countryCode: 'JP',
         arn: 'arn:aws:connect:ap-northeast-1:123456789012:phone-number/5e1f0000-0000-4000-8000-000000000000',
+        // The description is what claimNumber recognises its own claims by (CLAIM_REPLACED).
+        description: 'test number 0',
       });
       expect(progress).toEqual([
         [1000, 1],

@@ -2,12 +2,14 @@ import { Stack, Token } from 'aws-cdk-lib';
 import { CfnContactFlow, CfnQueue } from 'aws-cdk-lib/aws-connect';
 import { Construct, IConstruct } from 'constructs';
 import { CallProgressOutcome } from '../core/campaign-rules';
+import { isInstanceResourceArn } from '../core/connect-arn';
 import { CallerIdInputError } from '../core/errors';
 import { ActionHandle, FlowBuilder } from '../core/flow/builder';
 import { ActionTypes, ContactFlowType, FlowDocument } from '../core/flow/model';
 import { readFlowExport } from '../core/flow/reader';
 import { ClaimedNumbers } from './claimed-numbers';
 import { listProblems, validateName } from './flow-support';
+import { StackBudget } from './stack-budget';
 
 /** An Amazon Connect queue: an `OutboundQueue` of this app, or one imported with `ConnectQueue.fromQueueArn`. */
 export interface IConnectQueue extends IConstruct {
@@ -15,15 +17,13 @@ export interface IConnectQueue extends IConstruct {
   readonly queueArn: string;
 }
 
-const QUEUE_ARN = /^arn:[^:]+:connect:[^:]*:[^:]*:instance\/[^/]+\/queue\/[^/]+$/;
-const FLOW_ARN = /^arn:[^:]+:connect:[^:]*:[^:]*:instance\/[^/]+\/contact-flow\/[^/]+$/;
 
 /** Queues defined outside this app. */
 export class ConnectQueue {
   /** A queue defined elsewhere, by ARN. */
   public static fromQueueArn(scope: Construct, id: string, queueArn: string): IConnectQueue {
     const queue = new ImportedQueue(scope, id, queueArn);
-    if (!Token.isUnresolved(queueArn) && !QUEUE_ARN.test(queueArn)) {
+    if (!Token.isUnresolved(queueArn) && !isInstanceResourceArn(queueArn, 'queue')) {
       throw new Error(`${queue.node.path}: queueArn ${JSON.stringify(queueArn)} is not a queue ARN; ` +
         'expected arn:<partition>:connect:<region>:<account>:instance/<instance id>/queue/<queue id>');
     }
@@ -235,6 +235,7 @@ export class CallProgressFlow extends Construct implements ICampaignContactFlow 
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;
+    StackBudget.of(Stack.of(this)).addFlow(this.resource);
   }
 }
 
@@ -243,7 +244,7 @@ class ImportedCampaignContactFlow extends Construct implements ICampaignContactF
 
   constructor(scope: Construct, id: string, public readonly flowArn: string, options: ImportedCampaignContactFlowOptions) {
     super(scope, id);
-    if (!Token.isUnresolved(flowArn) && !FLOW_ARN.test(flowArn)) {
+    if (!Token.isUnresolved(flowArn) && !isInstanceResourceArn(flowArn, 'contact-flow')) {
       throw new Error(`${this.node.path}: flowArn ${JSON.stringify(flowArn)} is not a flow ARN; ` +
         'expected arn:<partition>:connect:<region>:<account>:instance/<instance id>/contact-flow/<flow id>');
     }

@@ -1,9 +1,10 @@
-import { Fn, IAspect, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
+import { IAspect, Reference, Stack, Stage, Token, Tokenization } from 'aws-cdk-lib';
 import { CfnContactFlow, CfnPhoneNumber, CfnQueue } from 'aws-cdk-lib/aws-connect';
 import * as campaignsV1 from 'aws-cdk-lib/aws-connectcampaigns';
 import * as campaignsV2 from 'aws-cdk-lib/aws-connectcampaignsv2';
 import { IConstruct } from 'constructs';
 import { describeTemplateValue, readTemplateFlowContent, TemplateFlowContent } from '../core/cfn-content';
+import { ConnectArnRules, instanceArnProblem, instanceIdOf, isTrafficDistributionGroupArn } from '../core/connect-arn';
 import { parseE164 } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
 import { CallerIdChecksRules } from '../core/checks-rules';
@@ -16,6 +17,7 @@ import {
 } from '../core/rules';
 import { CallProgressFlow } from './call-progress-flow';
 import { ClaimedNumbers } from './claimed-numbers';
+import { instanceIdOfArn } from './connect-arns';
 import { ExportedFlow } from './flow-file';
 import { literal } from './flow-support';
 import { OutboundCampaign } from './outbound-campaign';
@@ -303,7 +305,7 @@ class ResourceCheck {
     if (inventory.hasNumbersWithoutArn) return undefined;
     const options = inventory.numbers.slice(0, 3).map((n) => `${n.number} ${n.arn}`).join(', ');
     this.findings.push(finding(CallerIdRules.NOT_CLAIMED,
-      `${property} ${arn} is not the ARN of a number claimed by ${inventory.instanceArn}; outbound calls from the queue would fail. ` +
+      `${property} ${arn} is not the ARN of a number claimed by ${inventory.owner}; outbound calls from the queue would fail. ` +
       `Use the ARN of a claimed number (${options || 'the inventory holds no numbers'}), claim it, or refresh the inventory with connect-caller-id lookup`));
     return undefined;
   }
@@ -324,6 +326,11 @@ class ResourceCheck {
   private matchInstance(instance: string | undefined, property: string): [ClaimedNumbers | undefined, Finding | undefined] {
     const all = this.claimedNumbers;
     const sameStackFirst = (matches: ClaimedNumbers[]) => matches.find((c) => Stack.of(c) === this.stack) ?? matches[0];
+    if (instance !== undefined && !Token.isUnresolved(instance) && isTrafficDistributionGroupArn(instance)) {
+      // CloudFormation refuses the resource; its caller IDs are still judged against the group's ClaimedNumbers.
+      const owner = all.find((c) => c.trafficDistributionGroupArns.includes(instance));
+      return [owner, finding(ConnectArnRules.INSTANCE_ARN_IS_TRAFFIC_DISTRIBUTION_GROUP, instanceArnProblem(property, instance)!)];
+    }
     if (instance !== undefined && !Token.isUnresolved(instance)) {
       const matches = all.filter((c) => !Token.isUnresolved(c.instanceArn) && (c.instanceArn === instance || instanceIdOf(c.instanceArn) === instance));
       if (matches.length > 0) return [sameStackFirst(matches), undefined];
@@ -337,7 +344,7 @@ class ResourceCheck {
       // A campaign names its instance by id, which a template takes from the ARN by splitting it.
       const key = keyOf(this.stack, instance);
       const matches = all.filter((c) => keyOf(this.stack, c.instanceArn) === key
-        || keyOf(this.stack, Fn.select(1, Fn.split('/', c.instanceArn))) === key);
+        || keyOf(this.stack, instanceIdOfArn(c.instanceArn)) === key);
       if (matches.length > 0) return [sameStackFirst(matches), undefined];
     }
     if (all.length === 1) return [all[0], undefined];
@@ -482,10 +489,6 @@ function referencedElement(value: unknown): IConstruct | undefined {
 
 function keyOf(stack: Stack, value: unknown): string {
   return JSON.stringify(stack.resolve(value));
-}
-
-function instanceIdOf(arn: string): string | undefined {
-  return /:instance\/([A-Za-z0-9-]+)$/.exec(arn)?.[1];
 }
 
 /**

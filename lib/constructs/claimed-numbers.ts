@@ -1,12 +1,17 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { CfnPhoneNumber } from 'aws-cdk-lib/aws-connect';
 import { Construct, IConstruct } from 'constructs';
+import { judgeClaimReplacement } from '../core/claim-rules';
+import { ConnectArnKind, instanceArnProblem, parseConnectArn } from '../core/connect-arn';
 import { isKnownCountry } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
-import { ClaimedNumber, Inventory, inventoryContextKey, InventoryRules, parseInventoryDocument, PhoneNumberType } from '../core/inventory';
-import { CallerIdVerification } from './caller-id-verification';
-import { reportFindings } from './report';
+import {
+  ClaimedNumber, Inventory, inventoryContextKey, InventoryDocument, InventoryRules, parseInventoryDocument, PhoneNumberType,
+} from '../core/inventory';
 import { finding } from '../core/rules';
+import { CallerIdVerification } from './caller-id-verification';
+import { StackBudget } from './stack-budget';
+import { reportFindings } from './report';
 
 /** A number claimed in this app: its address and ARN are known only after deployment. */
 export interface IClaimedPhoneNumber extends IConstruct {
@@ -16,7 +21,7 @@ export interface IClaimedPhoneNumber extends IConstruct {
   readonly address: string;
   readonly countryCode: string;
   readonly type: PhoneNumberType;
-  /** The instance (or traffic distribution group) that claims it. */
+  /** What the number is claimed to: the instance, or one of its traffic distribution groups. */
   readonly targetArn: string;
 }
 
@@ -31,27 +36,62 @@ export interface ClaimNumberOptions {
    */
   readonly prefix?: string;
   /**
-   * @default - no description
+   * The number's description in Connect (1-500 characters). It is also how a later synth recognises the number
+   * in the looked-up inventory, to warn when a change would replace the claim (`CLAIM_REPLACED`): give each claim
+   * a description of its own.
+   * @default - "Claimed by stack <stack name> as <logical id>"
    */
   readonly description?: string;
+  /**
+   * Claim the number to one of the traffic distribution groups of the `ClaimedNumbers` instead of the instance
+   * (Global Resiliency). The instance's flows and queues can use it either way.
+   * @default - the instance
+   */
+  readonly trafficDistributionGroupArn?: string;
+  /**
+   * What happens to the number when the claim is removed from the stack, or replaced. A released number goes
+   * back to Connect's pool: customers who know it reach someone else, and claiming and releasing have their own
+   * quota.
+   * @default RemovalPolicy.RETAIN: the number stays claimed
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The claim's CloudFormation logical id. A claim whose logical id changes is a new claim: a new number is
+   * claimed and the old one is removed (kept claimed with the default removal policy). Pin it to keep a number
+   * across a refactoring, e.g. to the id an earlier version of this library gave it.
+   * @default - `ClaimedPhoneNumber<id>`, from the claim's own id only, so renaming or moving the `ClaimedNumbers`
+   * (or the constructs around it) keeps it
+   */
+  readonly logicalId?: string;
 }
 
 /** Props for `ClaimedPhoneNumber`. */
-export interface ClaimedPhoneNumberProps extends ClaimNumberOptions {
-  /** The instance (or traffic distribution group) ARN that claims the number. */
+export interface ClaimedPhoneNumberProps extends Omit<ClaimNumberOptions, 'trafficDistributionGroupArn'> {
+  /** The instance or traffic distribution group ARN the number is claimed to. */
   readonly targetArn: string;
 }
+
+const LOGICAL_ID = /^[A-Za-z][A-Za-z0-9]{0,254}$/;
+const claimLogicalIds = new WeakMap<Stack, Map<string, string>>();
 
 /**
  * A phone number claimed by the stack (`AWS::Connect::PhoneNumber`). `ClaimedNumbers.claimNumber` creates one
  * and registers it with the instance's claimed numbers, which is what lets it be used as a caller ID.
+ *
+ * A claimed number is stateful: customers know it. It is kept when the claim leaves the stack or is replaced
+ * (`RemovalPolicy.RETAIN`, for `DeletionPolicy` and `UpdateReplacePolicy`) unless `removalPolicy` says otherwise,
+ * and its logical id comes from the claim's own id, not from where the claim sits in the construct tree.
  */
-export class ClaimedPhoneNumber extends Construct implements IClaimedPhoneNumber {
+export class ClaimedPhoneNumber extends Resource implements IClaimedPhoneNumber {
   public readonly phoneNumberArn: string;
   public readonly address: string;
   public readonly countryCode: string;
   public readonly type: PhoneNumberType;
   public readonly targetArn: string;
+  /** The description the number is claimed with. */
+  public readonly description: string;
+  /** The underlying `AWS::Connect::PhoneNumber`. */
+  public readonly resource: CfnPhoneNumber;
 
   constructor(scope: Construct, id: string, props: ClaimedPhoneNumberProps) {
     super(scope, id);
@@ -65,27 +105,61 @@ export class ClaimedPhoneNumber extends Construct implements IClaimedPhoneNumber
     if (props.prefix !== undefined && !Token.isUnresolved(props.prefix) && !/^\+[1-9]\d{0,14}$/.test(props.prefix)) {
       problems.push(`prefix ${JSON.stringify(props.prefix)} must be + and the leading digits of an E.164 number, e.g. "+8150"`);
     }
+    if (props.description !== undefined && !Token.isUnresolved(props.description) && (props.description.length < 1 || props.description.length > 500)) {
+      problems.push(`description must be 1-500 characters, got ${props.description.length}`);
+    }
+    if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
+      problems.push('removalPolicy SNAPSHOT does not apply to a phone number; use RETAIN (the default) to keep it or DESTROY to release it');
+    }
+    if (props.logicalId !== undefined && !LOGICAL_ID.test(props.logicalId)) {
+      problems.push(`logicalId ${JSON.stringify(props.logicalId)} must be a letter then up to 254 letters and digits (a CloudFormation logical id)`);
+    }
+    const target = Token.isUnresolved(props.targetArn) ? undefined : parseConnectArn(props.targetArn);
+    if (!Token.isUnresolved(props.targetArn)
+      && target?.kind !== ConnectArnKind.INSTANCE && target?.kind !== ConnectArnKind.TRAFFIC_DISTRIBUTION_GROUP) {
+      problems.push(`targetArn ${JSON.stringify(props.targetArn)} is neither an instance ARN (arn:<partition>:connect:<region>:<account>:instance/<id>) ` +
+        'nor a traffic distribution group ARN (...:traffic-distribution-group/<id>)');
+    }
     if (problems.length > 0) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
 
-    const resource = new CfnPhoneNumber(this, 'Resource', {
+    const logicalId = props.logicalId ?? `ClaimedPhoneNumber${id.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 255);
+    this.claimLogicalId(logicalId);
+    this.description = props.description ?? `Claimed by stack ${Stack.of(this).stackName} as ${logicalId}`;
+    this.resource = new CfnPhoneNumber(this, 'Resource', {
       targetArn: props.targetArn,
       countryCode: props.countryCode,
       type: props.type,
       prefix: props.prefix,
-      description: props.description,
+      description: this.description,
     });
-    this.phoneNumberArn = resource.attrPhoneNumberArn;
-    this.address = resource.attrAddress;
+    this.resource.overrideLogicalId(logicalId);
+    this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.phoneNumberArn = this.resource.attrPhoneNumberArn;
+    this.address = this.resource.attrAddress;
     this.countryCode = props.countryCode;
     this.type = props.type;
     this.targetArn = props.targetArn;
+  }
+
+  /** Two claims of one stack with one logical id would be one resource: refused here, naming both. */
+  private claimLogicalId(logicalId: string): void {
+    const stack = Stack.of(this);
+    let taken = claimLogicalIds.get(stack);
+    if (!taken) claimLogicalIds.set(stack, taken = new Map());
+    const other = taken.get(logicalId);
+    if (other !== undefined) {
+      throw new Error(`${this.node.path}: its logical id ${logicalId} is already the logical id of ${other}, in the same stack. ` +
+        `A claim's logical id comes from its id alone so that moving it keeps its number: give one of them another id, or set logicalId`);
+    }
+    taken.set(logicalId, this.node.path);
   }
 }
 
 /** Options shared by both ways of declaring the claimed numbers. */
 export interface ClaimedNumbersOptions {
   /**
-   * The ARN of the Connect instance (or traffic distribution group) that owns the numbers.
+   * The ARN of the Connect instance (`arn:<partition>:connect:<region>:<account>:instance/<id>`): what queues, flows
+   * and campaigns are created in. A traffic distribution group goes in `trafficDistributionGroupArns`.
    */
   readonly instanceArn: string;
   /**
@@ -96,57 +170,74 @@ export interface ClaimedNumbersOptions {
   readonly deployTimeCheck?: boolean;
 }
 
-/** Props for `ClaimedNumbers.fromNumbers`. */
-export interface ClaimedNumbersFromNumbersProps extends ClaimedNumbersOptions {
-  /** The numbers claimed by the instance. */
+/** The numbers of one traffic distribution group, declared in code. */
+export interface TrafficDistributionGroupNumbers {
+  /** The group's ARN (`arn:<partition>:connect:<region>:<account>:traffic-distribution-group/<id>`). */
+  readonly arn: string;
+  /** The numbers claimed to the group. */
   readonly numbers: ClaimedNumber[];
 }
 
-/** Props for `ClaimedNumbers.fromLookup`. */
-export interface ClaimedNumbersFromLookupProps extends ClaimedNumbersOptions {}
+/** Props for `ClaimedNumbers.fromNumbers`. */
+export interface ClaimedNumbersFromNumbersProps extends ClaimedNumbersOptions {
+  /** The numbers claimed to the instance. */
+  readonly numbers: ClaimedNumber[];
+  /**
+   * With Global Resiliency: the traffic distribution groups the instance belongs to whose numbers its flows and
+   * queues may use, with their numbers.
+   * @default - none
+   */
+  readonly trafficDistributionGroups?: TrafficDistributionGroupNumbers[];
+}
 
+/** Props for `ClaimedNumbers.fromLookup`. */
+export interface ClaimedNumbersFromLookupProps extends ClaimedNumbersOptions {
+  /**
+   * With Global Resiliency: the traffic distribution groups the instance belongs to whose numbers its flows and
+   * queues may use. `ListPhoneNumbersV2` lists a group's numbers only under the group's ARN, so each has an
+   * inventory of its own in `cdk.context.json` (`connect-caller-id lookup --instance-arn <group ARN>`).
+   * @default - none: only the numbers claimed to the instance
+   */
+  readonly trafficDistributionGroupArns?: string[];
+}
 
 /**
- * The claimed numbers of one Amazon Connect instance: what every caller ID in the app is judged against.
+ * The claimed numbers of one Amazon Connect instance: what every caller ID in the app is judged against. With
+ * Global Resiliency they include the numbers of the traffic distribution groups it is given.
  */
 export class ClaimedNumbers extends Construct {
   /**
-   * The inventory cached in `cdk.context.json` under `connect-caller-id:claimed-numbers:<instanceArn>`,
-   * written by `connect-caller-id lookup`. When it is missing, synth fails with the command that fills it.
+   * The inventories cached in `cdk.context.json` under `connect-caller-id:claimed-numbers:<target ARN>`, one key
+   * for the instance and one for each traffic distribution group, written by `connect-caller-id lookup`. When one
+   * is missing, synth fails with the command that fills it.
    */
   public static fromLookup(scope: Construct, id: string, props: ClaimedNumbersFromLookupProps): ClaimedNumbers {
-    const claimed = new ClaimedNumbers(scope, id, props, undefined);
-    if (Token.isUnresolved(props.instanceArn)) {
-      throw new Error(`${claimed.node.path}: fromLookup needs the instance ARN as a literal string to find its inventory; ` +
-        'use ClaimedNumbers.fromNumbers for an instance known only at deploy time');
+    const groups = props.trafficDistributionGroupArns ?? [];
+    const claimed = new ClaimedNumbers(scope, id, props, groups);
+    if ([props.instanceArn, ...groups].some((arn) => Token.isUnresolved(arn))) {
+      throw new Error(`${claimed.node.path}: fromLookup needs the instance and traffic distribution group ARNs as literal strings to find their ` +
+        'inventories; use ClaimedNumbers.fromNumbers for an instance known only at deploy time');
     }
-    const key = inventoryContextKey(props.instanceArn);
-    const value = scope.node.tryGetContext(key);
-    if (value === undefined) {
-      reportFindings(claimed, [finding(InventoryRules.INVENTORY_MISSING,
-        `No claimed-number inventory for ${props.instanceArn} in the context (key ${key}). ` +
-        `Fill it with: ${lookupCommand(props.instanceArn)} and commit cdk.context.json`)]);
-      return claimed;
+    const documents: InventoryDocument[] = [];
+    for (const target of claimed.targetArns) {
+      const doc = readContextInventory(claimed, target);
+      if (doc) documents.push(doc);
     }
-    try {
-      const doc = parseInventoryDocument(value, `context key ${key}`);
-      if (doc.instanceArn !== props.instanceArn) {
-        throw new CallerIdInputError(`context key ${key} holds the inventory of ${doc.instanceArn}, not ${props.instanceArn}`);
-      }
-      claimed._inventory = new Inventory(doc.instanceArn, doc.numbers);
-    } catch (e) {
-      if (!(e instanceof CallerIdInputError)) throw e;
-      reportFindings(claimed, [finding(InventoryRules.INVENTORY_MISSING, `${e.message}. Refresh it with: ${lookupCommand(props.instanceArn)}`)]);
-    }
+    // With one target's inventory missing, synth fails on INVENTORY_MISSING; judging the caller IDs against the
+    // others would add a false CALLER_ID_NOT_CLAIMED for every number of the missing one.
+    if (documents.length === claimed.targetArns.length) claimed.setInventories(documents);
     return claimed;
   }
 
   /** The claimed numbers declared in code. */
   public static fromNumbers(scope: Construct, id: string, props: ClaimedNumbersFromNumbersProps): ClaimedNumbers {
-    const claimed = new ClaimedNumbers(scope, id, props, undefined);
+    const groups = props.trafficDistributionGroups ?? [];
+    const claimed = new ClaimedNumbers(scope, id, props, groups.map((g) => g.arn));
     try {
-      const doc = parseInventoryDocument({ instanceArn: props.instanceArn, numbers: props.numbers }, `${claimed.node.path} numbers`);
-      claimed._inventory = new Inventory(doc.instanceArn, doc.numbers);
+      claimed.setInventories([
+        parseInventoryDocument({ instanceArn: props.instanceArn, numbers: props.numbers }, `${claimed.node.path} numbers`),
+        ...groups.map((g, i) => parseInventoryDocument({ instanceArn: g.arn, numbers: g.numbers }, `${claimed.node.path} trafficDistributionGroups[${i}].numbers`)),
+      ]);
     } catch (e) {
       if (e instanceof CallerIdInputError) throw new Error(e.message);
       throw e;
@@ -154,28 +245,59 @@ export class ClaimedNumbers extends Construct {
     return claimed;
   }
 
-  /** The instance (or traffic distribution group) ARN. */
+  /** The instance ARN: what queues, flows and campaigns are created in. */
   public readonly instanceArn: string;
+  /** The traffic distribution groups whose numbers count as claimed (Global Resiliency). */
+  public readonly trafficDistributionGroupArns: string[];
+  /**
+   * Every target whose numbers count as claimed: the instance first, then the traffic distribution groups. What
+   * `connect-caller-id lookup` and the deploy-time check list.
+   */
+  public readonly targetArns: string[];
   /** Whether used numbers are verified at deploy time. */
   public readonly deployTimeCheck: boolean;
   private _inventory: Inventory | undefined;
+  private readonly inventories = new Map<string, InventoryDocument>();
   private readonly claims: ClaimedPhoneNumber[] = [];
 
-  private constructor(scope: Construct, id: string, options: ClaimedNumbersOptions, inventory: Inventory | undefined) {
+  private constructor(scope: Construct, id: string, options: ClaimedNumbersOptions, trafficDistributionGroupArns: readonly string[]) {
     super(scope, id);
+    const problems: string[] = [];
+    if (!Token.isUnresolved(options.instanceArn)) {
+      const problem = instanceArnProblem('instanceArn', options.instanceArn);
+      if (problem) problems.push(problem);
+    }
+    trafficDistributionGroupArns.forEach((arn, i) => {
+      if (!Token.isUnresolved(arn) && parseConnectArn(arn)?.kind !== ConnectArnKind.TRAFFIC_DISTRIBUTION_GROUP) {
+        problems.push(`traffic distribution group ${i} ${JSON.stringify(arn)} is not a traffic distribution group ARN ` +
+          '(arn:<partition>:connect:<region>:<account>:traffic-distribution-group/<id>)');
+      }
+    });
+    if (new Set(trafficDistributionGroupArns).size !== trafficDistributionGroupArns.length) {
+      problems.push('a traffic distribution group is listed twice');
+    }
+    if (problems.length > 0) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
     this.instanceArn = options.instanceArn;
+    this.trafficDistributionGroupArns = [...trafficDistributionGroupArns];
+    this.targetArns = [options.instanceArn, ...trafficDistributionGroupArns];
     this.deployTimeCheck = options.deployTimeCheck ?? true;
-    this._inventory = inventory;
+    // The stack of the numbers is where the library's resources usually are; flows add their own stacks.
+    StackBudget.of(Stack.of(this));
   }
 
-  /** The numbers known at synth time; empty when the lookup inventory is missing. */
+  /** The numbers known at synth time, of every target; empty when a looked-up inventory is missing. */
   public get numbers(): ClaimedNumber[] {
     return this._inventory?.numbers ?? [];
   }
 
-  /** The inventory the rules use; undefined when it is missing, so claim checks fall to deploy time. */
+  /** The inventory the rules use, over every target; undefined when one is missing, so claim checks fall to deploy time. */
   public get inventory(): Inventory | undefined {
     return this._inventory;
+  }
+
+  /** The numbers known at synth time of one target (the instance or one of the groups). */
+  public numbersOf(targetArn: string): ClaimedNumber[] {
+    return [...(this.inventories.get(targetArn)?.numbers ?? [])];
   }
 
   /** The numbers claimed in this app with `claimNumber`. */
@@ -183,10 +305,27 @@ export class ClaimedNumbers extends Construct {
     return [...this.claims];
   }
 
-  /** Claims a new number for the instance in this stack. Known only after deployment, trusted by construction. */
+  /**
+   * Claims a new number for the instance (or one of its traffic distribution groups) in this stack. Known only
+   * after deployment, trusted by construction. Warns (`CLAIM_REPLACED`) when the inventory shows that the number
+   * this claim holds would be replaced by the change.
+   */
   public claimNumber(id: string, options: ClaimNumberOptions): ClaimedPhoneNumber {
-    const claim = new ClaimedPhoneNumber(this, id, { ...options, targetArn: this.instanceArn });
+    const group = options.trafficDistributionGroupArn;
+    if (group !== undefined && !this.trafficDistributionGroupArns.includes(group)) {
+      throw new Error(`${this.node.path}/${id}: trafficDistributionGroupArn ${group} is not one of the traffic distribution groups of ` +
+        `${this.node.path} (${this.trafficDistributionGroupArns.join(', ') || 'it has none'}); add it to trafficDistributionGroupArns`);
+    }
+    const { trafficDistributionGroupArn: _, ...props } = options;
+    const claim = new ClaimedPhoneNumber(this, id, { ...props, targetArn: group ?? this.instanceArn });
     this.claims.push(claim);
+    const declared = [claim.description, claim.countryCode, claim.type, options.prefix];
+    if (this._inventory && declared.every((v) => v === undefined || !Token.isUnresolved(v))) {
+      reportFindings(claim, judgeClaimReplacement({
+        path: claim.node.path, description: claim.description, countryCode: claim.countryCode, type: claim.type, prefix: options.prefix,
+        retained: options.removalPolicy !== RemovalPolicy.DESTROY,
+      }, this._inventory.numbers));
+    }
     return claim;
   }
 
@@ -195,23 +334,69 @@ export class ClaimedNumbers extends Construct {
    * @internal
    */
   public _guardNumbers(user: IConstruct, numbers: readonly string[]): void {
-    if (this.deployTimeCheck && numbers.length > 0) CallerIdVerification.forTarget(Stack.of(user), this.instanceArn).guard(user, numbers);
+    if (!this.deployTimeCheck || numbers.length === 0) return;
+    const byTarget = new Map<string, string[]>();
+    for (const n of numbers) {
+      const target = this.targetOf(n);
+      byTarget.set(target, [...(byTarget.get(target) ?? []), n]);
+    }
+    for (const [target, listed] of byTarget) CallerIdVerification.forTarget(Stack.of(user), target).guard(user, listed);
   }
 
   /**
    * Registers a static caller ID number used by `user` for the deploy-time check and returns the number's
-   * phone-number ARN (from the live instance when the check is on, else from the inventory).
+   * phone-number ARN (from the live target when the check is on, else from the inventory).
    * @internal
    */
   public _useNumber(user: IConstruct, number: string): string | undefined {
     if (this.deployTimeCheck) {
-      return CallerIdVerification.forTarget(Stack.of(user), this.instanceArn).use(user, number);
+      return CallerIdVerification.forTarget(Stack.of(user), this.targetOf(number)).use(user, number);
     }
     return this._inventory?.get(number)?.arn;
   }
+
+  /**
+   * The target to verify a number against: the one whose inventory lists it, else the instance (a token, or a
+   * number the inventory does not list, which the check then refuses naming the instance).
+   */
+  private targetOf(number: string): string {
+    if (this.trafficDistributionGroupArns.length === 0 || Token.isUnresolved(number)) return this.instanceArn;
+    for (const target of this.targetArns) {
+      if (this.inventories.get(target)?.numbers.some((n) => n.number === number)) return target;
+    }
+    return this.instanceArn;
+  }
+
+  private setInventories(documents: readonly InventoryDocument[]): void {
+    for (const doc of documents) this.inventories.set(doc.instanceArn, doc);
+    this._inventory = Inventory.ofTargets(this.instanceArn, documents);
+  }
 }
 
-function lookupCommand(instanceArn: string): string {
-  const region = instanceArn.split(':')[3];
-  return `npx connect-caller-id lookup --instance-arn ${instanceArn}${region ? ` --region ${region}` : ''}`;
+/** One target's inventory from the context; undefined (with INVENTORY_MISSING reported) when missing or unreadable. */
+function readContextInventory(claimed: ClaimedNumbers, target: string): InventoryDocument | undefined {
+  const key = inventoryContextKey(target);
+  const value = claimed.node.tryGetContext(key);
+  if (value === undefined) {
+    reportFindings(claimed, [finding(InventoryRules.INVENTORY_MISSING,
+      `No claimed-number inventory for ${target} in the context (key ${key}). ` +
+      `Fill it with: ${lookupCommand(target)} and commit cdk.context.json`)]);
+    return undefined;
+  }
+  try {
+    const doc = parseInventoryDocument(value, `context key ${key}`);
+    if (doc.instanceArn !== target) {
+      throw new CallerIdInputError(`context key ${key} holds the inventory of ${doc.instanceArn}, not ${target}`);
+    }
+    return doc;
+  } catch (e) {
+    if (!(e instanceof CallerIdInputError)) throw e;
+    reportFindings(claimed, [finding(InventoryRules.INVENTORY_MISSING, `${e.message}. Refresh it with: ${lookupCommand(target)}`)]);
+    return undefined;
+  }
+}
+
+function lookupCommand(targetArn: string): string {
+  const region = parseConnectArn(targetArn)?.region;
+  return `npx connect-caller-id lookup --instance-arn ${targetArn}${region ? ` --region ${region}` : ''}`;
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { Stack, Token } from 'aws-cdk-lib';
 import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
+import { instanceIdOf } from '../core/connect-arn';
 import { parseE164 } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
 import { callerIdUses, checkFlow, usesDynamicCallerId } from '../core/flow/check';
@@ -13,6 +14,7 @@ import { ClaimedNumbers } from './claimed-numbers';
 import { validateName } from './flow-support';
 import { IOutboundWhisperFlow } from './outbound-whisper-flow';
 import { reportFindings } from './report';
+import { StackBudget } from './stack-budget';
 
 export interface ExportedFlowProps {
   readonly claimedNumbers: ClaimedNumbers;
@@ -100,6 +102,7 @@ export class ExportedFlow extends Construct {
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;
+    StackBudget.of(Stack.of(this)).addFlow(this.resource);
     this.usesDynamicCallerId = usesDynamicCallerId(flow);
     const presented = callerIdUses(flow).find((u) => u.actionType === ActionTypes.CALL_PHONE_NUMBER && u.value !== undefined)?.value;
     if (this.type === ContactFlowType.OUTBOUND_WHISPER && presented !== undefined) {
@@ -164,7 +167,6 @@ export class ExportedFlow extends Construct {
  * part that runs to the next character no ARN contains.
  */
 const ARN = /arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:[A-Za-z0-9_+=,.@\-/:*]+/g;
-const CONNECT_INSTANCE = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/([A-Za-z0-9-]+)/;
 
 function mapArns(flow: FlowDocument, arnMap: Record<string, string>): FlowDocument {
   const mapString = (s: string): string => s.replace(ARN, (arn) => (Object.prototype.hasOwnProperty.call(arnMap, arn) ? arnMap[arn] : arn));
@@ -193,14 +195,14 @@ interface ForeignArn {
  */
 function foreignArns(flow: FlowDocument, instanceArn: string): ForeignArn[] {
   const target = Token.isUnresolved(instanceArn) ? undefined : instanceArn.split(':');
-  const targetInstance = Token.isUnresolved(instanceArn) ? undefined : CONNECT_INSTANCE.exec(instanceArn)?.[1];
+  const targetInstance = Token.isUnresolved(instanceArn) ? undefined : instanceIdOf(instanceArn);
   const found = new Map<string, string[]>();
   const visit = (value: unknown, place: string): void => {
     if (typeof value === 'string') {
       for (const match of value.matchAll(ARN)) {
         const arn = match[0];
         const [, , service, region, account] = arn.split(':');
-        const instance = CONNECT_INSTANCE.exec(arn)?.[1];
+        const instance = instanceIdOf(arn);
         const foreign = target === undefined
           || (service === 'connect' && instance !== undefined && instance !== targetInstance)
           || (account !== '' && account !== target[4])

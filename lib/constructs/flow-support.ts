@@ -108,9 +108,9 @@ export function describeGuard(values: readonly string[], allowedGiven: boolean, 
 export function assertClaimedByInstance(scope: IConstruct, claimedNumbers: ClaimedNumbers, callerIds: Record<string, CallerId | undefined>): void {
   for (const [property, callerId] of Object.entries(callerIds)) {
     const claim = callerId?.kind === CallerIdKind.CLAIMED_IN_APP ? callerId.claimed! : undefined;
-    if (claim && claim.targetArn !== claimedNumbers.instanceArn) {
+    if (claim && !claimedNumbers.targetArns.includes(claim.targetArn)) {
       throw new Error(`${scope.node.path}: ${property} is a number claimed for ${claim.targetArn} (${claim.node.path}), but this ` +
-        `construct uses the numbers of ${claimedNumbers.instanceArn}; claim it with the ClaimedNumbers of the instance that calls`);
+        `construct uses the numbers of ${claimedNumbers.targetArns.join(', ')}; claim it with the ClaimedNumbers of the instance that calls`);
     }
   }
 }

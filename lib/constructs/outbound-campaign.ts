@@ -1,4 +1,4 @@
-import { Duration, Fn, Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { CfnCampaign } from 'aws-cdk-lib/aws-connectcampaignsv2';
 import { Construct } from 'constructs';
 import {
@@ -9,6 +9,7 @@ import { CallerIdContext, finding } from '../core/rules';
 import { CallerId } from './caller-id';
 import { ICampaignContactFlow, IConnectQueue } from './call-progress-flow';
 import { ClaimedNumbers } from './claimed-numbers';
+import { instanceIdOfArn, resourceIdOfArn } from './connect-arns';
 import {
   assertClaimedByInstance, judgeStaticOnly, listProblems, registerStaticNumbers, validateName,
 } from './flow-support';
@@ -150,7 +151,6 @@ export class OutboundCampaign extends Construct {
 
     const problems = this.parameterProblems(props);
     if (problems.length > 0) throw new Error(`${this.node.path}: ${listProblems(problems)}`);
-    const instanceId = this.instanceId(claimedNumbers.instanceArn);
 
     assertClaimedByInstance(this, claimedNumbers, { sourceCallerId });
     const findings: Finding[] = [...judgeStaticOnly(this, claimedNumbers, sourceCallerId, CallerIdContext.CAMPAIGN, 'sourceCallerId')];
@@ -170,14 +170,14 @@ export class OutboundCampaign extends Construct {
 
     this.resource = new CfnCampaign(this, 'Resource', {
       name: props.name,
-      connectInstanceId: instanceId,
+      connectInstanceId: instanceIdOfArn(claimedNumbers.instanceArn),
       channelSubtypeConfig: {
         telephony: {
           capacity: props.capacity,
-          connectQueueId: props.queue ? connectResourceId(props.queue.queueArn) : undefined,
+          connectQueueId: props.queue ? resourceIdOfArn(props.queue.queueArn) : undefined,
           outboundMode: outboundMode(mode),
           defaultOutboundConfig: {
-            connectContactFlowId: connectResourceId(props.contactFlow.flowArn),
+            connectContactFlowId: resourceIdOfArn(props.contactFlow.flowArn),
             connectSourcePhoneNumber: sourceCallerId.value,
             answerMachineDetectionConfig: detection
               ? { enableAnswerMachineDetection: detection.enabled, awaitAnswerMachinePrompt: detection.awaitPrompt ?? false }
@@ -241,28 +241,6 @@ export class OutboundCampaign extends Construct {
     }
     return problems;
   }
-
-  /** The instance id the campaign needs, from the ARN the claimed numbers belong to. */
-  private instanceId(instanceArn: string): string {
-    if (Token.isUnresolved(instanceArn)) {
-      return Fn.select(1, Fn.split('/', instanceArn));
-    }
-    const match = /^arn:[^:]+:connect:[^:]*:[^:]*:instance\/([^/]+)$/.exec(instanceArn);
-    if (!match) {
-      throw new Error(`${this.node.path}: claimedNumbers.instanceArn ${instanceArn} is not a Connect instance ARN; ` +
-        'a campaign belongs to an instance (arn:<partition>:connect:<region>:<account>:instance/<id>), not a traffic distribution group');
-    }
-    return match[1];
-  }
-}
-
-/**
- * The resource id at the end of a Connect ARN (`.../instance/<id>/queue/<id>`, `.../contact-flow/<id>`): the
- * campaign's `ConnectQueueId` and `ConnectContactFlowId` are documented as identifiers, not ARNs.
- */
-function connectResourceId(arn: string): string {
-  if (Token.isUnresolved(arn)) return Fn.select(3, Fn.split('/', arn));
-  return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 function seconds(duration: Duration | undefined): number | undefined {

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { CfnQueue } from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import { Finding, hasErrors } from '../core/findings';
@@ -8,6 +8,7 @@ import { ClaimedNumbers } from './claimed-numbers';
 import { assertClaimedByInstance, judgeStaticOnly, validateName } from './flow-support';
 import { IOutboundWhisperFlow } from './outbound-whisper-flow';
 import { reportFindings } from './report';
+import { StackBudget } from './stack-budget';
 
 export interface OutboundQueueProps {
   readonly claimedNumbers: ClaimedNumbers;
@@ -105,6 +106,7 @@ export class OutboundQueue extends Construct {
       },
     });
     this.queueArn = this.resource.attrQueueArn;
+    StackBudget.of(Stack.of(this));
   }
 }
 

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
 import { Construct, IConstruct } from 'constructs';
 import { FlowBuilder } from '../core/flow/builder';
@@ -12,6 +12,7 @@ import {
   addCallerIdGuard, assertClaimedByInstance, describeGuard, flowContent, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, validateName,
 } from './flow-support';
 import { reportFindings } from './report';
+import { StackBudget } from './stack-budget';
 
 /** An outbound whisper flow, set on a queue to choose the caller ID of the agents' outbound calls. */
 export interface IOutboundWhisperFlow extends IConstruct {
@@ -126,6 +127,7 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;
+    StackBudget.of(Stack.of(this)).addFlow(this.resource);
     registerStaticNumbers(this, claimedNumbers, statics);
     // The inventory's numbers a dynamic caller ID may take are verified too (claims made in the app are trusted).
     if (callerId.isDynamic && props.allowedCallerIds === undefined) {

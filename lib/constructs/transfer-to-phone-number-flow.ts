@@ -1,4 +1,4 @@
-import { Duration, Token, Tokenization } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import { ActionHandle, FlowBuilder } from '../core/flow/builder';
@@ -13,6 +13,7 @@ import {
   addCallerIdGuard, assertClaimedByInstance, CallerIdJudgementOptions, describeGuard, flowContent, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, validateName,
 } from './flow-support';
 import { reportFindings } from './report';
+import { StackBudget } from './stack-budget';
 
 /** The flow types in which Connect allows Transfer to phone number. */
 export enum TransferFlowType {
@@ -162,6 +163,7 @@ export class TransferToPhoneNumberFlow extends Construct {
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;
+    StackBudget.of(Stack.of(this)).addFlow(this.resource);
     registerStaticNumbers(this, claimedNumbers, [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])]);
     // The inventory's numbers a dynamic caller ID may take are verified too (claims made in the app are trusted).
     if (callerId.isDynamic && props.allowedCallerIds === undefined) {

@@ -1,4 +1,6 @@
 import { CampaignRules } from './campaign-rules';
+import { ClaimRules } from './claim-rules';
+import { ConnectArnRules } from './connect-arn';
 import { CallerIdChecksRules } from './checks-rules';
 import { COUNTRY_RULES } from './country-rules';
 import { Severity } from './findings';
@@ -8,6 +10,7 @@ import { FlowStructureRules } from './flow/structure';
 import { InventoryRules } from './inventory';
 import { RuleDefinition } from './rule-definition';
 import { CallerIdRules } from './rules';
+import { StackLimitRules } from './stack-limits';
 
 const FLOW_LANGUAGE = 'Connect flow language reference';
 const CONNECT_SAVE = 'Connect refuses to save the flow';
@@ -44,7 +47,7 @@ export const FlowStructureRuleDefinitions: readonly RuleDefinition[] = [
 /**
  * Every rule of the library, in the order the README lists them: caller ID rules, country and number-type rules,
  * flow rules, flow-structure rules, the rules Connect applies when a flow is published, campaign rules, the rules
- * `CallerIdChecks` adds, and the inventory rule.
+ * `CallerIdChecks` adds, the inventory rule, and the rules about claims, instance ARNs and stack limits.
  */
 export const ALL_RULES: readonly RuleDefinition[] = [
   ...Object.values(CallerIdRules),
@@ -55,6 +58,9 @@ export const ALL_RULES: readonly RuleDefinition[] = [
   ...Object.values(CampaignRules),
   ...Object.values(CallerIdChecksRules),
   ...Object.values(InventoryRules),
+  ...Object.values(ClaimRules),
+  ...Object.values(ConnectArnRules),
+  ...Object.values(StackLimitRules),
 ];
 
 /** The rule with this id, or undefined. */

@@ -31,20 +31,30 @@ export interface ClaimedNumber {
    * @default - resolved at deploy time by the deploy-time check
    */
   readonly arn?: string;
+  /**
+   * The number's description in Connect (`PhoneNumberDescription`), which `claimNumber` uses to recognise a
+   * number it claimed earlier.
+   * @default - none
+   */
+  readonly description?: string;
 }
 
 /**
- * The inventory of one instance: the shape of the `cdk.context.json` value written by
+ * The inventory of one target (an instance or a traffic distribution group): the shape of the `cdk.context.json` value written by
  * `connect-caller-id lookup` and of the `--numbers` file of `connect-caller-id check`.
  */
 export interface InventoryDocument {
+  /** The instance or traffic distribution group ARN the numbers are claimed to (the lookup's target). */
   readonly instanceArn: string;
   readonly numbers: ClaimedNumber[];
 }
 
-/** The context key under which `ClaimedNumbers.fromLookup` finds an instance's inventory. */
-export function inventoryContextKey(instanceArn: string): string {
-  return `connect-caller-id:claimed-numbers:${instanceArn}`;
+/**
+ * The context key under which `ClaimedNumbers.fromLookup` finds the inventory of one target: an instance or a
+ * traffic distribution group, one key each.
+ */
+export function inventoryContextKey(targetArn: string): string {
+  return `connect-caller-id:claimed-numbers:${targetArn}`;
 }
 
 const PHONE_NUMBER_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
@@ -103,6 +113,9 @@ export function parseInventoryDocument(value: unknown, source: string): Inventor
       if (e.countryCode !== undefined && (typeof e.countryCode !== 'string' || !/^[A-Z]{2}$/.test(e.countryCode))) {
         problems.push(`${where}.countryCode must be an ISO 3166-1 alpha-2 code such as "JP", got ${describe(e.countryCode)}`);
       }
+      if (e.description !== undefined && typeof e.description !== 'string') {
+        problems.push(`${where}.description must be a string, got ${describe(e.description)}`);
+      }
       if (e.arn !== undefined && (typeof e.arn !== 'string' || !isPhoneNumberArn(e.arn))) {
         const fixed = typeof e.arn === 'string' ? toPhoneNumberArn(e.arn) : undefined;
         problems.push(
@@ -115,6 +128,7 @@ export function parseInventoryDocument(value: unknown, source: string): Inventor
         type: e.type as PhoneNumberType,
         ...(e.countryCode !== undefined ? { countryCode: e.countryCode as string } : {}),
         ...(e.arn !== undefined ? { arn: e.arn as string } : {}),
+        ...(e.description !== undefined ? { description: e.description as string } : {}),
       });
     });
   }
@@ -124,12 +138,35 @@ export function parseInventoryDocument(value: unknown, source: string): Inventor
   return { instanceArn: doc.instanceArn as string, numbers };
 }
 
-/** The claimed numbers of one instance, indexed for the rules. */
+/**
+ * The claimed numbers an instance's flows and queues may use, indexed for the rules: the instance's own and,
+ * with Global Resiliency, those of the traffic distribution groups it belongs to.
+ */
 export class Inventory {
+  /**
+   * One inventory over several targets: the instance's document and each traffic distribution group's. A number
+   * listed twice keeps its first entry.
+   */
+  static ofTargets(instanceArn: string, documents: readonly InventoryDocument[]): Inventory {
+    const numbers = documents.flatMap((d) => d.numbers);
+    return new Inventory(instanceArn, numbers, documents.map((d) => d.instanceArn).filter((arn) => arn !== instanceArn));
+  }
+
   private readonly byNumber = new Map<string, ClaimedNumber>();
 
-  constructor(readonly instanceArn: string, numbers: readonly ClaimedNumber[]) {
-    for (const n of numbers) this.byNumber.set(n.number, n);
+  /**
+   * @param instanceArn the instance (or, for the `check` command's `--numbers` file, the target) the rules name
+   * @param trafficDistributionGroupArns the groups whose numbers are included
+   */
+  constructor(readonly instanceArn: string, numbers: readonly ClaimedNumber[], readonly trafficDistributionGroupArns: readonly string[] = []) {
+    for (const n of numbers) if (!this.byNumber.has(n.number)) this.byNumber.set(n.number, n);
+  }
+
+  /** Who claims these numbers, for messages: the instance, and its traffic distribution groups when there are any. */
+  get owner(): string {
+    const groups = this.trafficDistributionGroupArns;
+    if (groups.length === 0) return this.instanceArn;
+    return `${this.instanceArn} or its traffic distribution group${groups.length > 1 ? 's' : ''} ${groups.join(', ')}`;
   }
 
   get numbers(): ClaimedNumber[] {

@@ -316,7 +316,7 @@ function notClaimedMessage(property: string, number: string, inventory: Inventor
   const closest = inventory.closest(number);
   const options = closest.length > 0 ? `closest claimed: ${closest.join(', ')}` : 'the inventory holds no numbers';
   return (
-    `${property} ${number} is not claimed by ${inventory.instanceArn}; Connect would disconnect the call. ` +
+    `${property} ${number} is not claimed by ${inventory.owner}; Connect would disconnect the call. ` +
     `Use a claimed number (${options}), claim it, or refresh the inventory with connect-caller-id lookup`
   );
 }

@@ -119,6 +119,8 @@ export function toClaimedNumber(summary: ListPhoneNumbersSummary): ClaimedNumber
     type,
     ...(countryCode ? { countryCode } : {}),
     ...(arn ? { arn } : {}),
+    // What claimNumber recognises its own claims by, to warn before a change replaces one.
+    ...(summary.PhoneNumberDescription ? { description: summary.PhoneNumberDescription } : {}),
   };
 }
 

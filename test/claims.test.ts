@@ -1,0 +1,129 @@
+import { App, Annotations as CoreAnnotations, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
+import { ClaimedNumber, ClaimedNumbers, ClaimedPhoneNumber, PhoneNumberType } from '../lib';
+import { inventoryContextKey } from '../lib/core/inventory';
+import { exampleInventoryDocument } from './support/fixtures';
+import { INSTANCE_ARN, warningsOf } from './support/stacks';
+
+const phoneNumbers = (stack: Stack) => Template.fromStack(stack).findResources('AWS::Connect::PhoneNumber');
+
+/** A stack whose looked-up inventory also lists `listed`, as `connect-caller-id lookup` writes it. */
+function stackListing(listed: ClaimedNumber[]): { stack: Stack; numbers: ClaimedNumbers } {
+  const doc = exampleInventoryDocument();
+  const app = new App({ context: { [inventoryContextKey(INSTANCE_ARN)]: { ...doc, numbers: [...doc.numbers, ...listed] } } });
+  const stack = new Stack(app, 'Centre', { env: { account: '123456789012', region: 'ap-northeast-1' } });
+  return { stack, numbers: ClaimedNumbers.fromLookup(stack, 'Numbers', { instanceArn: INSTANCE_ARN }) };
+}
+
+describe('a claimed number is kept', () => {
+  test('GIVEN claimNumber with no removal policy THEN DeletionPolicy and UpdateReplacePolicy are Retain', () => {
+    const stack = new Stack();
+    ClaimedNumbers.fromNumbers(stack, 'Numbers', { instanceArn: INSTANCE_ARN, numbers: [] }).claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID });
+    const [claim] = Object.values<any>(phoneNumbers(stack));
+    expect(claim.DeletionPolicy).toBe('Retain');
+    expect(claim.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  test('GIVEN removalPolicy DESTROY, or applyRemovalPolicy, THEN the number is released with the stack', () => {
+    const stack = new Stack();
+    const numbers = ClaimedNumbers.fromNumbers(stack, 'Numbers', { instanceArn: INSTANCE_ARN, numbers: [] });
+    numbers.claimNumber('Lab', { countryCode: 'JP', type: PhoneNumberType.DID, removalPolicy: RemovalPolicy.DESTROY });
+    numbers.claimNumber('Trial', { countryCode: 'JP', type: PhoneNumberType.DID }).applyRemovalPolicy(RemovalPolicy.DESTROY);
+    for (const claim of Object.values<any>(phoneNumbers(stack))) {
+      expect(claim.DeletionPolicy).toBe('Delete');
+      expect(claim.UpdateReplacePolicy).toBe('Delete');
+    }
+  });
+
+  test('removalPolicy SNAPSHOT, which a phone number does not have, is refused', () => {
+    const numbers = ClaimedNumbers.fromNumbers(new Stack(), 'Numbers', { instanceArn: INSTANCE_ARN, numbers: [] });
+    expect(() => numbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID, removalPolicy: RemovalPolicy.SNAPSHOT }))
+      .toThrow(/Default\/Numbers\/Sales: removalPolicy SNAPSHOT does not apply to a phone number/);
+  });
+});
+
+describe('the logical id of a claim', () => {
+  /** The claim's logical id when its ClaimedNumbers has id `numbersId` under `parent` construct ids. */
+  const logicalIdWith = (numbersId: string, ...parents: string[]) => {
+    const stack = new Stack();
+    let scope: Construct = stack;
+    for (const p of parents) scope = new Construct(scope, p);
+    ClaimedNumbers.fromNumbers(scope, numbersId, { instanceArn: INSTANCE_ARN, numbers: [] })
+      .claimNumber('Sales-Line', { countryCode: 'JP', type: PhoneNumberType.DID });
+    return Object.keys(phoneNumbers(stack));
+  };
+
+  test('GIVEN the ClaimedNumbers renamed or moved into another construct THEN the claim keeps its logical id, so its number', () => {
+    expect(logicalIdWith('Numbers')).toEqual(['ClaimedPhoneNumberSalesLine']);
+    expect(logicalIdWith('Inventory')).toEqual(['ClaimedPhoneNumberSalesLine']);
+    expect(logicalIdWith('Numbers', 'Telephony', 'Tokyo')).toEqual(['ClaimedPhoneNumberSalesLine']);
+  });
+
+  test('logicalId pins it, e.g. to the id an earlier layout gave it', () => {
+    const stack = new Stack();
+    ClaimedNumbers.fromNumbers(stack, 'Numbers', { instanceArn: INSTANCE_ARN, numbers: [] })
+      .claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID, logicalId: 'NumbersSales8D6E4F21' });
+    expect(Object.keys(phoneNumbers(stack))).toEqual(['NumbersSales8D6E4F21']);
+    expect(() => new ClaimedPhoneNumber(stack, 'Bad', { targetArn: INSTANCE_ARN, countryCode: 'JP', type: PhoneNumberType.DID, logicalId: 'a-b' }))
+      .toThrow(/Default\/Bad: logicalId "a-b" must be a letter then up to 254 letters and digits/);
+  });
+
+  test('GIVEN two claims of one stack whose ids give one logical id THEN the second is refused, naming the first', () => {
+    const stack = new Stack();
+    const other = 'arn:aws:connect:ap-northeast-1:123456789012:instance/0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
+    ClaimedNumbers.fromNumbers(stack, 'Tokyo', { instanceArn: INSTANCE_ARN, numbers: [] }).claimNumber('Main', { countryCode: 'JP', type: PhoneNumberType.DID });
+    const osaka = ClaimedNumbers.fromNumbers(stack, 'Osaka', { instanceArn: other, numbers: [] });
+    expect(() => osaka.claimNumber('Main', { countryCode: 'JP', type: PhoneNumberType.DID }))
+      .toThrow(/Default\/Osaka\/Main: its logical id ClaimedPhoneNumberMain is already the logical id of Default\/Tokyo\/Main[\s\S]*set logicalId/);
+  });
+
+  test('the default description names the stack and the logical id, which is how a later synth recognises the number', () => {
+    const stack = new Stack(new App(), 'Centre');
+    ClaimedNumbers.fromNumbers(stack, 'Numbers', { instanceArn: INSTANCE_ARN, numbers: [] }).claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID });
+    expect(Object.values<any>(phoneNumbers(stack))[0].Properties.Description).toBe('Claimed by stack Centre as ClaimedPhoneNumberSales');
+  });
+});
+
+describe('CLAIM_REPLACED: a change that would replace a claim', () => {
+  const listed = (type: PhoneNumberType, number = '+815098765432'): ClaimedNumber =>
+    ({ number, type, countryCode: 'JP', description: 'Claimed by stack Centre as ClaimedPhoneNumberSales' });
+  const replaced = (stack: Stack) => warningsOf(stack).filter((w) => w.message.includes('[CLAIM_REPLACED]'));
+
+  test('GIVEN the inventory lists the claim\'s number as a DID WHEN the claim asks for TOLL_FREE THEN an acknowledgeable warning names the number', () => {
+    const { stack, numbers } = stackListing([listed(PhoneNumberType.DID)]);
+    numbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.TOLL_FREE });
+    expect(replaced(stack)).toEqual([{
+      path: '/Centre/Numbers/Sales',
+      message: expect.stringMatching(/recognised by its description "Claimed by stack Centre as ClaimedPhoneNumberSales" as \+815098765432, but is now declared with type TOLL_FREE \(the number is DID\)[\s\S]*\+815098765432 stays claimed by the instance but is no longer managed by this stack/),
+    }]);
+  });
+
+  test('GIVEN the same country, type and a prefix the number has THEN nothing is reported', () => {
+    const { stack, numbers } = stackListing([listed(PhoneNumberType.DID)]);
+    numbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID, prefix: '+8150' });
+    expect(replaced(stack)).toEqual([]);
+  });
+
+  test('GIVEN a prefix the listed number does not start with, or another country THEN it is reported', () => {
+    const { stack, numbers } = stackListing([listed(PhoneNumberType.DID)]);
+    numbers.claimNumber('Sales', { countryCode: 'US', type: PhoneNumberType.DID, prefix: '+1206', removalPolicy: RemovalPolicy.DESTROY });
+    const [warning] = replaced(stack);
+    expect(warning.message).toContain('countryCode US (the number is in JP), prefix +1206 (the number does not start with it)');
+    expect(warning.message).toContain('is released (the removal policy is not RETAIN)');
+  });
+
+  test('GIVEN a user description THEN that is what recognises the number; a claim no listed number matches is new', () => {
+    const { stack, numbers } = stackListing([{ ...listed(PhoneNumberType.DID), description: 'Sales line, Tokyo' }]);
+    numbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.TOLL_FREE, description: 'Sales line, Tokyo' });
+    numbers.claimNumber('Support', { countryCode: 'JP', type: PhoneNumberType.TOLL_FREE });
+    expect(replaced(stack).map((w) => w.path)).toEqual(['/Centre/Numbers/Sales']);
+  });
+
+  test('the warning is acknowledged like every other', () => {
+    const { stack, numbers } = stackListing([listed(PhoneNumberType.DID)]);
+    const claim = numbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.TOLL_FREE });
+    CoreAnnotations.of(claim).acknowledgeWarning('connect-caller-id:CLAIM_REPLACED', 'moving the sales line to a toll-free number on purpose');
+    expect(replaced(stack)).toEqual([]);
+  });
+});
