@@ -37,6 +37,14 @@ describe('check --numbers cdk.context.json', () => {
       `${file}: holds the inventories of 2 instances; pick one with --instance-arn: ${TOKYO.instanceArn}, ${OSAKA.instanceArn}`);
   });
 
+  test('a traffic distribution group\'s inventory is one more target to pick from', () => {
+    const group = { instanceArn: 'arn:aws:connect:ap-northeast-1:123456789012:traffic-distribution-group/5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', numbers: OSAKA.numbers };
+    const { file, value } = contextFile('with-group.json', TOKYO, group as typeof TOKYO);
+    expect(() => inventoryFromFile(value, file)).toThrow(
+      `${file}: holds the inventories of 2 instances or traffic distribution groups; pick one with --instance-arn: ${TOKYO.instanceArn}, ${group.instanceArn}`);
+    expect(inventoryFromFile(value, file, group.instanceArn)).toEqual(group);
+  });
+
   test('an --instance-arn the file has no inventory of names the ones it has and the lookup that fills it', () => {
     const { file, value } = contextFile('tokyo-only.json', TOKYO);
     expect(() => inventoryFromFile(value, file, OSAKA.instanceArn)).toThrow(

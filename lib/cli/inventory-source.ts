@@ -6,8 +6,8 @@ import { describeInvalidTarget, parseLookupTarget } from '../lookup/target';
 /**
  * The inventory `check --numbers FILE` reads: the file is either one inventory document
  * (`{ "instanceArn", "numbers" }`) or a CDK context file (`cdk.context.json`) holding inventories under
- * `connect-caller-id:claimed-numbers:<arn>`, of which `instanceArn` picks one; without it the file must hold
- * exactly one.
+ * `connect-caller-id:claimed-numbers:<arn>` (one key per lookup target: an instance or a traffic distribution
+ * group), of which `instanceArn` picks one; without it the file must hold exactly one.
  *
  * @throws CallerIdInputError when the file holds no inventory, several and none picked, or not the one asked for
  */
@@ -50,8 +50,10 @@ export function inventoryFromFile(value: unknown, file: string, instanceArn?: st
     }
     chosen = match;
   } else if (found.length > 1) {
+    // One key per lookup target, so a traffic distribution group's inventory is one of them too.
+    const what = found.some((f) => parseLookupTarget(f.arn)?.kind === 'traffic-distribution-group') ? 'instances or traffic distribution groups' : 'instances';
     throw new CallerIdInputError(
-      `${file}: holds the inventories of ${found.length} instances; pick one with --instance-arn: ${found.map((f) => f.arn).join(', ')}`,
+      `${file}: holds the inventories of ${found.length} ${what}; pick one with --instance-arn: ${found.map((f) => f.arn).join(', ')}`,
     );
   } else {
     chosen = found[0];
