@@ -127,6 +127,15 @@ describe('SARIF', () => {
     expect(error).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'flows/unclaimed.json' } } }] });
   });
 
+  test('results have fingerprints that tell apart findings on the same line and stay when lines move', () => {
+    const fingerprints = log.runs[0].results.map((r: any) => r.partialFingerprints['connectCallerId/v1']);
+    expect(new Set(fingerprints).size).toBe(fingerprints.length);
+    const moved = renderSarif(report(['flows/dynamic caller id.json', 'flows/unclaimed.json', 'flows/truncated.json'], { acknowledgements: 'acks.json' }),
+      { cwd, toolVersion: '1.2.3' }) as any;
+    expect(moved.runs[0].results.map((r: any) => r.partialFingerprints)).toEqual(log.runs[0].results.map((r: any) => r.partialFingerprints));
+    expect(log.runs[0].columnKind).toBe('utf16CodeUnits');
+  });
+
   test('an acknowledged warning is a result with an external suppression carrying the reason', () => {
     const suppressed = log.runs[0].results.filter((r: any) => r.suppressions);
     expect(suppressed).toHaveLength(1);

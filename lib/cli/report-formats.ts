@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { ALL_RULES } from '../core/catalogue';
@@ -173,15 +174,16 @@ export function renderSarif(report: CheckReport, options: RenderOptions): object
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const results: object[] = [];
   const notifications: object[] = [];
+  const fingerprints = new Fingerprints();
   for (const file of report.files) {
     const location = artifactLocation(file.file, options.cwd);
     if (file.unreadable !== undefined) {
       notifications.push({ level: 'error', message: { text: file.unreadable }, locations: [{ physicalLocation: { artifactLocation: location } }] });
     }
-    for (const f of file.findings) results.push(sarifResult(f, location, ruleIndex));
+    for (const f of file.findings) results.push(sarifResult(f, location, ruleIndex, fingerprints));
     for (const f of file.acknowledged ?? []) {
       results.push({
-        ...sarifResult(f, location, ruleIndex),
+        ...sarifResult(f, location, ruleIndex, fingerprints),
         suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.acknowledgement.reason} (${f.acknowledgement.source})` }],
       });
     }
@@ -210,6 +212,8 @@ export function renderSarif(report: CheckReport, options: RenderOptions): object
         },
       },
       invocations: [{ executionSuccessful: unreadable === 0, toolExecutionNotifications: notifications }],
+      // Columns as JavaScript strings count them, so an editor and code scanning land on the same character.
+      columnKind: 'utf16CodeUnits',
       results,
     }],
   };
@@ -227,13 +231,14 @@ function sarifRule(rule: RuleDefinition): object {
   };
 }
 
-function sarifResult(f: ReportFinding, location: object, ruleIndex: ReadonlyMap<string, number>): Record<string, unknown> {
+function sarifResult(f: ReportFinding, location: { uri: string }, ruleIndex: ReadonlyMap<string, number>, fingerprints: Fingerprints): Record<string, unknown> {
   const index = ruleIndex.get(f.ruleId);
   return {
     ruleId: f.ruleId,
     ...(index !== undefined ? { ruleIndex: index } : {}),
     level: sarifLevel(f.severity),
     message: { text: f.actionId ? `${f.message} (action ${f.actionId})` : f.message },
+    partialFingerprints: { [FINGERPRINT]: fingerprints.of(f, location.uri) },
     locations: [{
       physicalLocation: {
         artifactLocation: location,
@@ -244,6 +249,25 @@ function sarifResult(f: ReportFinding, location: object, ruleIndex: ReadonlyMap<
       ...(f.actionId ? { logicalLocations: [{ name: f.actionId, kind: 'element' }] } : {}),
     }],
   };
+}
+
+const FINGERPRINT = 'connectCallerId/v1';
+
+/**
+ * Each result's identity across runs, for code scanning to match alerts: the rule, file, action and number, and
+ * which occurrence of those it is. Not the line: a finding without a position is at line 1, where code scanning's
+ * own line-based fingerprint would make every finding of a rule in a file one alert, and an action's line moves
+ * whenever the designer rewrites the file above it.
+ */
+class Fingerprints {
+  private readonly seen = new Map<string, number>();
+
+  of(f: ReportFinding, uri: string): string {
+    const key = [f.ruleId, uri, f.actionId ?? '', f.number ?? ''].join('\u0000');
+    const occurrence = (this.seen.get(key) ?? 0) + 1;
+    this.seen.set(key, occurrence);
+    return createHash('sha256').update(`${key}\u0000${occurrence}`).digest('hex');
+  }
 }
 
 function sarifLevel(severity: Severity): 'error' | 'warning' {
