@@ -15,7 +15,8 @@ export * from './constructs/claimed-numbers';
 export * from './constructs/outbound-queue';
 export * from './constructs/outbound-whisper-flow';
 export * from './constructs/transfer-to-phone-number-flow';
-export { WARNING_ID_PREFIX } from './constructs/report';
+export type { AcknowledgementScope, WarningContext, ValidationsSupport } from './constructs/report';
+export { validationsSupport } from './constructs/report';
 export {
   CallProgressOutcome, DiallingModeKind, CampaignLimits, CampaignRules, campaignFlowFacts, checkCampaignFlow,
 } from './core/campaign-rules';

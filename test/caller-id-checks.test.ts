@@ -1,4 +1,4 @@
-import { Annotations as CoreAnnotations, App, Aspects, CfnParameter, Fn, Stack, Stage, Tags } from 'aws-cdk-lib';
+import { App, Aspects, CfnParameter, Fn, Stack, Stage, Tags, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnContactFlow, CfnPhoneNumber, CfnQueue } from 'aws-cdk-lib/aws-connect';
 import * as campaignsV1 from 'aws-cdk-lib/aws-connectcampaigns';
@@ -167,7 +167,7 @@ describe('CallerIdChecks on raw flows', () => {
 
     const again = checkedApp();
     rawFlow(again.stack, 'Opaque', 'CONTACT_FLOW', Fn.importValue('shared-flow-content'));
-    CoreAnnotations.of(again.stack).acknowledgeWarning('connect-caller-id:FLOW_CONTENT_DEPLOY_TIME', 'content comes from the platform stack');
+    Validations.of(again.stack).acknowledge({ id: 'FLOW_CONTENT_DEPLOY_TIME', reason: 'content comes from the platform stack' });
     expect(warningsOf(again.stack)).toEqual([]);
   });
 });

@@ -197,7 +197,7 @@ describe('OutboundCampaign source caller ID', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ConnectCampaignsV2::Campaign', {
       ChannelSubtypeConfig: {
-        Telephony: { DefaultOutboundConfig: { ConnectSourcePhoneNumber: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClaimedPhoneNumberCampaignNumber$'), 'Address'] } } },
+        Telephony: { DefaultOutboundConfig: { ConnectSourcePhoneNumber: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NumbersCampaignNumber'), 'Address'] } } },
       },
     });
     template.resourceCountIs('Custom::ConnectCallerIdCheck', 0);

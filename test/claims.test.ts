@@ -54,10 +54,27 @@ describe('the logical id of a claim', () => {
     return Object.keys(phoneNumbers(stack));
   };
 
-  test('GIVEN the ClaimedNumbers renamed or moved into another construct THEN the claim keeps its logical id, so its number', () => {
-    expect(logicalIdWith('Numbers')).toEqual(['ClaimedPhoneNumberSalesLine']);
-    expect(logicalIdWith('Inventory')).toEqual(['ClaimedPhoneNumberSalesLine']);
-    expect(logicalIdWith('Numbers', 'Telephony', 'Tokyo')).toEqual(['ClaimedPhoneNumberSalesLine']);
+  test('GIVEN no logicalId THEN the claim has the path-derived id every earlier version gave it, so an upgrade keeps every number', () => {
+    const [id] = logicalIdWith('Numbers');
+    expect(id).toMatch(/^NumbersSalesLine[0-9A-F]{8}$/);
+    // The same path gives the same id: the number is kept across synths and upgrades.
+    expect(logicalIdWith('Numbers')).toEqual([id]);
+  });
+
+  test('GIVEN a pinned logicalId THEN renaming or moving the ClaimedNumbers keeps it, so its number', () => {
+    const pinnedWith = (numbersId: string, ...parents: string[]) => {
+      const stack = new Stack();
+      let scope: Construct = stack;
+      for (const p of parents) scope = new Construct(scope, p);
+      ClaimedNumbers.fromNumbers(scope, numbersId, { instanceArn: INSTANCE_ARN, numbers: [] })
+        .claimNumber('Sales-Line', { countryCode: 'JP', type: PhoneNumberType.DID, logicalId: 'SalesLine' });
+      return Object.keys(phoneNumbers(stack));
+    };
+    expect(pinnedWith('Numbers')).toEqual(['SalesLine']);
+    expect(pinnedWith('Inventory')).toEqual(['SalesLine']);
+    expect(pinnedWith('Numbers', 'Telephony', 'Tokyo')).toEqual(['SalesLine']);
+    // Without the pin, the move changes the id (a new claim): the reason to pin before refactoring.
+    expect(logicalIdWith('Inventory')).not.toEqual(logicalIdWith('Numbers'));
   });
 
   test('logicalId pins it, e.g. to the id an earlier layout gave it', () => {
@@ -69,25 +86,26 @@ describe('the logical id of a claim', () => {
       .toThrow(/Default\/Bad: logicalId "a-b" must be a letter then up to 254 letters and digits/);
   });
 
-  test('GIVEN two claims of one stack whose ids give one logical id THEN the second is refused, naming the first', () => {
+  test('GIVEN two claims of one stack pinned to one logical id THEN the second is refused, naming the first', () => {
     const stack = new Stack();
     const other = 'arn:aws:connect:ap-northeast-1:123456789012:instance/0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
-    ClaimedNumbers.fromNumbers(stack, 'Tokyo', { instanceArn: INSTANCE_ARN, numbers: [] }).claimNumber('Main', { countryCode: 'JP', type: PhoneNumberType.DID });
+    ClaimedNumbers.fromNumbers(stack, 'Tokyo', { instanceArn: INSTANCE_ARN, numbers: [] })
+      .claimNumber('Main', { countryCode: 'JP', type: PhoneNumberType.DID, logicalId: 'MainLine' });
     const osaka = ClaimedNumbers.fromNumbers(stack, 'Osaka', { instanceArn: other, numbers: [] });
-    expect(() => osaka.claimNumber('Main', { countryCode: 'JP', type: PhoneNumberType.DID }))
-      .toThrow(/Default\/Osaka\/Main: its logical id ClaimedPhoneNumberMain is already the logical id of Default\/Tokyo\/Main[\s\S]*set logicalId/);
+    expect(() => osaka.claimNumber('Main', { countryCode: 'JP', type: PhoneNumberType.DID, logicalId: 'MainLine' }))
+      .toThrow(/Default\/Osaka\/Main: its logical id MainLine is already the logical id of Default\/Tokyo\/Main[\s\S]*logical id of its own/);
   });
 
-  test('the default description names the stack and the logical id, which is how a later synth recognises the number', () => {
+  test('the default description names the claim\'s construct path, which is how a later synth recognises the number', () => {
     const stack = new Stack(new App(), 'Centre');
     ClaimedNumbers.fromNumbers(stack, 'Numbers', { instanceArn: INSTANCE_ARN, numbers: [] }).claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID });
-    expect(Object.values<any>(phoneNumbers(stack))[0].Properties.Description).toBe('Claimed by stack Centre as ClaimedPhoneNumberSales');
+    expect(Object.values<any>(phoneNumbers(stack))[0].Properties.Description).toBe('Claimed by Centre/Numbers/Sales');
   });
 });
 
 describe('CLAIM_REPLACED: a change that would replace a claim', () => {
   const listed = (type: PhoneNumberType, number = '+815098765432'): ClaimedNumber =>
-    ({ number, type, countryCode: 'JP', description: 'Claimed by stack Centre as ClaimedPhoneNumberSales' });
+    ({ number, type, countryCode: 'JP', description: 'Claimed by Centre/Numbers/Sales' });
   const replaced = (stack: Stack) => warningsOf(stack).filter((w) => w.message.includes('[CLAIM_REPLACED]'));
 
   test('GIVEN the inventory lists the claim\'s number as a DID WHEN the claim asks for TOLL_FREE THEN an acknowledgeable warning names the number', () => {
@@ -95,7 +113,7 @@ describe('CLAIM_REPLACED: a change that would replace a claim', () => {
     numbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.TOLL_FREE });
     expect(replaced(stack)).toEqual([{
       path: '/Centre/Numbers/Sales',
-      message: expect.stringMatching(/recognised by its description "Claimed by stack Centre as ClaimedPhoneNumberSales" as \+815098765432, but is now declared with type TOLL_FREE \(the number is DID\)[\s\S]*\+815098765432 stays claimed by the instance but is no longer managed by this stack/),
+      message: expect.stringMatching(/recognised by its description "Claimed by Centre\/Numbers\/Sales" as \+815098765432, but is now declared with type TOLL_FREE \(the number is DID\)[\s\S]*\+815098765432 stays claimed by the instance but is no longer managed by this stack/),
     }]);
   });
 

@@ -212,7 +212,7 @@ describe('OutboundQueue', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Connect::PhoneNumber', { TargetArn: INSTANCE_ARN, CountryCode: 'JP', Type: 'DID', Prefix: '+8150' });
     template.hasResourceProperties('AWS::Connect::Queue', {
-      OutboundCallerConfig: { OutboundCallerIdNumberArn: { 'Fn::GetAtt': ['ClaimedPhoneNumberSales', 'PhoneNumberArn'] } },
+      OutboundCallerConfig: { OutboundCallerIdNumberArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NumbersSales'), 'PhoneNumberArn'] } },
     });
     template.resourceCountIs('Custom::ConnectCallerIdCheck', 0);
   });

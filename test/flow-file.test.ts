@@ -64,7 +64,7 @@ describe('ExportedFlow', () => {
     new ExportedFlow(stack, 'Whisper', { claimedNumbers: numbers, file });
     expect(errorsOf(stack)).toEqual([{
       path: '/Centre/Whisper',
-      message: expect.stringMatching(new RegExp(`^\\[FLOW_PARTICIPANT_BEFORE_CALL\\] ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*Put Call phone number first \\(action 71654c00-77cf-4413-9220-52b2f5df0e22\\)$`)),
+      message: expect.stringMatching(new RegExp(`^\\[FLOW_PARTICIPANT_BEFORE_CALL\\] ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*Put Call phone number first \\(action 71654c00-77cf-4413-9220-52b2f5df0e22\\) \\(Annotation::FLOW_PARTICIPANT_BEFORE_CALL\\)$`)),
     }]);
   });
 

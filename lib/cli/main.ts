@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CHECK_USAGE, runCheck } from './check';
 import { CliIo, ExitCode, UsageError } from './io';
 
@@ -6,6 +8,10 @@ const USAGE = `Usage: connect-caller-id <command> [options]
 Commands:
   lookup   write an Amazon Connect instance's claimed numbers into cdk.context.json
   check    check exported flow JSON files against an instance's claimed numbers
+
+Options:
+  --help, -h      print this help
+  --version, -v   print the version of cdk-connect-caller-id
 
 Run connect-caller-id <command> --help for a command's options.`;
 
@@ -19,14 +25,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
         if (help) return printed(io, CHECK_USAGE);
         return await runCheck(args, io);
       case 'lookup': {
-        // Loaded only for lookup: the AWS SDK would otherwise add its start-up time to every `check` in a pre-commit hook.
-        const { LOOKUP_USAGE, runLookup } = await import('./lookup');
-        if (help) return printed(io, LOOKUP_USAGE);
-        return await runLookup(args, io);
+        const lookup = await loadLookup(io);
+        if (lookup === undefined) return ExitCode.USAGE;
+        if (help) return printed(io, lookup.LOOKUP_USAGE);
+        return await lookup.runLookup(args, io);
       }
-      case undefined: case '--help': case '-h': case 'help':
+      case '--version': case '-v':
+        return printed(io, packageVersion());
+      case '--help': case '-h': case 'help':
+        return printed(io, USAGE);
+      case undefined:
         io.err(USAGE);
-        return command === undefined ? ExitCode.USAGE : ExitCode.OK;
+        return ExitCode.USAGE;
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
@@ -38,6 +48,34 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     }
     throw e;
   }
+}
+
+/**
+ * Loaded only for lookup: the AWS SDK would otherwise add its start-up time to every `check` in a pre-commit hook.
+ * The SDK is an optional peer dependency, since the constructs and `check` never use it; without it lookup says
+ * what to install instead of failing on a missing module.
+ */
+async function loadLookup(io: CliIo): Promise<typeof import('./lookup') | undefined> {
+  try {
+    return await import('./lookup');
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes("'@aws-sdk/client-connect'");
+    if (!missing) throw e;
+    io.err('connect-caller-id: lookup calls Amazon Connect with @aws-sdk/client-connect, which is not installed. ' +
+      'Install it next to cdk-connect-caller-id (npm install --save-dev @aws-sdk/client-connect) and run lookup again.');
+    return undefined;
+  }
+}
+
+/** The version of the installed package, from its own package.json. */
+function packageVersion(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
+    dir = parent;
+  }
+  return String(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version);
 }
 
 function printed(io: CliIo, text: string): ExitCode {

@@ -52,7 +52,7 @@ export interface CallerIdChecksProps {
  * ```
  *
  * Findings are reported on the resource's construct path with the same rule ids as the rest of the library;
- * warnings are acknowledged as `connect-caller-id:<RULE_ID>`. The numbers found are registered with the
+ * warnings are acknowledged with `Validations.of(resource).acknowledge({ id: RULE_ID, reason })`. The numbers found are registered with the
  * deploy-time check of their ClaimedNumbers (unless `deployTimeCheck` is off), and the resource then deploys
  * only after that check has passed. Resources owned by this library's own constructs are skipped: those
  * constructs judge themselves.

@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'crypto';
 import { MAX_NUMBERS_PER_RESOURCE } from '../core/deploy-time-check';
 import { handlerAssetPath } from './handler-asset';
+import { requireValidations } from './report';
 
 
 const RESOURCE_TYPE = 'Custom::ConnectCallerIdCheck';
@@ -153,6 +154,7 @@ class CallerIdCheckProvider extends Construct {
     this.serviceToken = provider.serviceToken;
 
     // Reasons for what policy checks such as cdk-nag's AwsSolutions pack report on these resources.
+    requireValidations();
     Validations.of(handlerRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'connect:ListPhoneNumbersV2 is the only action granted; it is granted on all resources because its '

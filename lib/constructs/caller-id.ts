@@ -1,9 +1,9 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ALL_RULES } from '../core/catalogue';
 import { Severity } from '../core/findings';
 import { IClaimedPhoneNumber } from './claimed-numbers';
-import { WARNING_ID_PREFIX } from './report';
+import { AcknowledgementScope, acknowledgeWarning } from './report';
 
 /** How a caller ID gets its value. */
 export enum CallerIdKind {
@@ -51,20 +51,26 @@ export class CallerId {
   }
 
   /**
-   * Acknowledges a warning of this library on `scope` and everything under it, so it no longer prints.
-   * Only warnings can be acknowledged: errors mean the call would fail.
+   * Acknowledges a warning of this library on `scope` and everything under it, so it no longer prints. It is
+   * `Validations.of(scope).acknowledge({ id: ruleId, reason, where })`, CDK's own acknowledgement (the one cdk-nag
+   * uses too), with two checks: the id must be a warning of this library (a misspelt id would otherwise
+   * acknowledge nothing, silently, and errors cannot be acknowledged since they mean the call would fail), and a
+   * `where` must be one the installed aws-cdk-lib honours (before 2.276 it would widen to every occurrence).
    *
    * @param ruleId the rule id the warning shows in brackets, e.g. `CALLER_ID_NAME_NO_CNAM`
    * @param reason why the warning does not apply here, for reviewers
+   * @param where only the warnings about this number, flow action or flow file
    */
-  public static acknowledgeWarning(scope: IConstruct, ruleId: string, reason: string): void {
-    // The catalogue lists every rule, so a misspelt id is refused rather than silently acknowledging nothing.
+  public static acknowledgeWarning(scope: IConstruct, ruleId: string, reason: string, where?: AcknowledgementScope): void {
     const rule = ALL_RULES.find((r) => r.id === ruleId);
     if (!rule || rule.severity === Severity.ERROR) {
       throw new Error(`${scope.node.path}: ${JSON.stringify(ruleId)} ` +
         `${rule ? 'is an error, and errors cannot be acknowledged' : 'is not a rule id of this library (see the rule table, e.g. CALLER_ID_NAME_NO_CNAM)'}`);
     }
-    Annotations.of(scope).acknowledgeWarning(`${WARNING_ID_PREFIX}${ruleId}`, reason);
+    if (typeof reason !== 'string' || reason.trim().length === 0) {
+      throw new Error(`${scope.node.path}: acknowledging ${ruleId} needs a reason, for reviewers (why the warning does not apply here)`);
+    }
+    acknowledgeWarning(scope, ruleId, reason, where);
   }
 
   /** A number claimed in this app with `ClaimedNumbers.claimNumber`; trusted by construction. */

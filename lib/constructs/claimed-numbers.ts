@@ -39,7 +39,7 @@ export interface ClaimNumberOptions {
    * The number's description in Connect (1-500 characters). It is also how a later synth recognises the number
    * in the looked-up inventory, to warn when a change would replace the claim (`CLAIM_REPLACED`): give each claim
    * a description of its own.
-   * @default - "Claimed by stack <stack name> as <logical id>"
+   * @default - "Claimed by <construct path>"
    */
   readonly description?: string;
   /**
@@ -57,10 +57,10 @@ export interface ClaimNumberOptions {
   readonly removalPolicy?: RemovalPolicy;
   /**
    * The claim's CloudFormation logical id. A claim whose logical id changes is a new claim: a new number is
-   * claimed and the old one is removed (kept claimed with the default removal policy). Pin it to keep a number
-   * across a refactoring, e.g. to the id an earlier version of this library gave it.
-   * @default - `ClaimedPhoneNumber<id>`, from the claim's own id only, so renaming or moving the `ClaimedNumbers`
-   * (or the constructs around it) keeps it
+   * claimed and the old one is removed (kept claimed with the default removal policy). Pin it before renaming or
+   * moving the claim, its `ClaimedNumbers` or the constructs around them, to the id the deployed template has.
+   * @default - the id aws-cdk-lib gives every resource, from its construct path (as every earlier version of this
+   * library did, so upgrading keeps every number); renaming or moving a construct on the path changes it
    */
   readonly logicalId?: string;
 }
@@ -122,9 +122,9 @@ export class ClaimedPhoneNumber extends Resource implements IClaimedPhoneNumber 
     }
     if (problems.length > 0) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
 
-    const logicalId = props.logicalId ?? `ClaimedPhoneNumber${id.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 255);
-    this.claimLogicalId(logicalId);
-    this.description = props.description ?? `Claimed by stack ${Stack.of(this).stackName} as ${logicalId}`;
+    if (props.logicalId !== undefined) this.claimLogicalId(props.logicalId);
+    // The construct path is what recognises the claim's number in a later looked-up inventory (CLAIM_REPLACED).
+    this.description = props.description ?? `Claimed by ${this.node.path}`.slice(0, 500);
     this.resource = new CfnPhoneNumber(this, 'Resource', {
       targetArn: props.targetArn,
       countryCode: props.countryCode,
@@ -132,7 +132,9 @@ export class ClaimedPhoneNumber extends Resource implements IClaimedPhoneNumber 
       prefix: props.prefix,
       description: this.description,
     });
-    this.resource.overrideLogicalId(logicalId);
+    // A default logical id that moved with a new version of this library would release every deployed number
+    // (earlier templates had no DeletionPolicy): only a pinned one overrides aws-cdk-lib's.
+    if (props.logicalId !== undefined) this.resource.overrideLogicalId(props.logicalId);
     this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     this.phoneNumberArn = this.resource.attrPhoneNumberArn;
     this.address = this.resource.attrAddress;
@@ -141,7 +143,7 @@ export class ClaimedPhoneNumber extends Resource implements IClaimedPhoneNumber 
     this.targetArn = props.targetArn;
   }
 
-  /** Two claims of one stack with one logical id would be one resource: refused here, naming both. */
+  /** Two claims of one stack pinned to one logical id would be one resource: refused here, naming both. */
   private claimLogicalId(logicalId: string): void {
     const stack = Stack.of(this);
     let taken = claimLogicalIds.get(stack);
@@ -149,7 +151,7 @@ export class ClaimedPhoneNumber extends Resource implements IClaimedPhoneNumber 
     const other = taken.get(logicalId);
     if (other !== undefined) {
       throw new Error(`${this.node.path}: its logical id ${logicalId} is already the logical id of ${other}, in the same stack. ` +
-        `A claim's logical id comes from its id alone so that moving it keeps its number: give one of them another id, or set logicalId`);
+        'Pin each claim to a logical id of its own');
     }
     taken.set(logicalId, this.node.path);
   }

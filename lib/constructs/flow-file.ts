@@ -92,7 +92,7 @@ export class ExportedFlow extends Construct {
     const findings = checkFlow(flow, {
       type: this.type, inventory: claimedNumbers.inventory, isDeployTimeValue: (v) => Token.isUnresolved(v), approvedExternalNumbers: approved,
     });
-    reportFindings(this, findings.map((f) => ({ ...f, message: `${file}: ${f.message}` })));
+    reportFindings(this, findings.map((f) => ({ ...f, file, message: `${file}: ${f.message}` })));
 
     this.resource = new CfnContactFlow(this, 'Resource', {
       instanceArn: claimedNumbers.instanceArn,

@@ -1,5 +1,5 @@
 import { NumberKind, parseE164 } from './e164';
-import { Finding, Severity } from './findings';
+import { aboutNumber, Finding, Severity } from './findings';
 import { Inventory, PhoneNumberType } from './inventory';
 import { CallerIdContext, finding, RuleDefinition } from './rule-definition';
 
@@ -229,7 +229,7 @@ export interface NumberRuleUse {
 
 /** Applies every row of the table to one caller ID use. */
 export function judgeNumberRules(use: NumberRuleUse, rules: readonly CountryRule[] = COUNTRY_RULES): Finding[] {
-  return rules.filter((rule) => applies(rule, use)).map((rule) => finding(rule, render(rule.message, use)));
+  return aboutNumber(rules.filter((rule) => applies(rule, use)).map((rule) => finding(rule, render(rule.message, use))), use.callerId.number);
 }
 
 function applies(rule: CountryRule, use: NumberRuleUse): boolean {

@@ -13,12 +13,28 @@ export interface Finding {
   readonly message: string;
   /** The flow action the finding is about, when it is about one. */
   readonly actionId?: string;
+  /**
+   * The E.164 number or the flow reference (`$.Attributes.x`) the finding is about, when it is about one; what a
+   * warning is acknowledged for when only that number's warnings are meant.
+   */
+  readonly number?: string;
+  /** The flow file the finding is about, when it came from one. */
+  readonly file?: string;
 }
 
 /** Renders a finding the way every layer prints it: `[RULE_ID] message`. */
 export function formatFinding(finding: Finding): string {
   const where = finding.actionId ? ` (action ${finding.actionId})` : '';
   return `[${finding.ruleId}] ${finding.message}${where}`;
+}
+
+/**
+ * Marks findings with the number or flow reference they are about, keeping any a finding already names, so a
+ * warning can be acknowledged for that number only.
+ */
+export function aboutNumber(findings: Finding[], number: string | undefined): Finding[] {
+  if (number === undefined || findings.length === 0) return findings;
+  return findings.map((f) => (f.number === undefined ? { ...f, number } : f));
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {

@@ -1,6 +1,6 @@
 import { judgeNumberRules, NumberFacts, numberFacts } from './country-rules';
 import { parseE164 } from './e164';
-import { Finding, Severity } from './findings';
+import { aboutNumber, Finding, Severity } from './findings';
 import { instanceCountry } from './instance-country';
 import { Inventory } from './inventory';
 import { CallerIdContext, finding, RuleDefinition } from './rule-definition';
@@ -145,10 +145,10 @@ export function judgeStaticCallerId(use: StaticCallerIdUse): Finding[] {
     const fix = parsed.suggestion
       ? `did you mean ${parsed.suggestion}?`
       : 'a caller ID is + country code and national number, e.g. +81368001234';
-    return [finding(definition, `${use.property} ${JSON.stringify(use.number)} is refused: ${parsed.reason}; ${fix}`), ...nameOnly()];
+    return aboutNumber([finding(definition, `${use.property} ${JSON.stringify(use.number)} is refused: ${parsed.reason}; ${fix}`), ...nameOnly()], use.number);
   }
   if (use.inventory && !use.inventory.get(parsed.number) && !use.approvedExternal) {
-    return [finding(CallerIdRules.NOT_CLAIMED, notClaimedMessage(use.property, parsed.number, use.inventory)), ...nameOnly()];
+    return aboutNumber([finding(CallerIdRules.NOT_CLAIMED, notClaimedMessage(use.property, parsed.number, use.inventory)), ...nameOnly()], parsed.number);
   }
   return judgeCallerIdFacts({
     callerId: numberFacts(parsed.number, use.inventory, use.approvedExternal !== undefined)!,
@@ -202,7 +202,7 @@ export function judgeCallerIdFacts(use: CallerIdFactsUse): Finding[] {
   if (use.callerIdName !== undefined) {
     for (const f of judgeCallerIdName({ name: use.callerIdName, context: use.context, property: use.callerIdNameProperty })) findings.push(f);
   }
-  return findings;
+  return aboutNumber(findings, use.callerId.number);
 }
 
 /** The most characters of a caller ID name CNAM displays. */
@@ -366,6 +366,10 @@ function isPlaceholderNameCharacter(code: number): boolean {
 
 /** Judges a dynamic caller ID reference (`$.Attributes.x`, `$.External.x`, `$.SystemEndpoint.Address`, ...). */
 export function judgeCallerIdReference(reference: string, context: CallerIdContext, property: string): Finding[] {
+  return aboutNumber(referenceFindings(reference, context, property), reference);
+}
+
+function referenceFindings(reference: string, context: CallerIdContext, property: string): Finding[] {
   if (callerIdValueForm(reference) !== 'reference') {
     return [finding(CallerIdRules.INVALID_REFERENCE,
       `${property} ${JSON.stringify(reference)} is not a single JSONPath reference; ` +
@@ -408,8 +412,8 @@ export function judgeDynamicCallerId(reference: string, context: CallerIdContext
     ?? (holds
       ? `It always holds ${holds}, a claimed number, but which one (and so its country and number-type rules) is known only during the call`
       : 'Nothing guards it: an unclaimed value fails the call. Check it first with a Compare against the claimed numbers');
-  return [finding(CallerIdRules.DYNAMIC,
-    `${property} ${reference} is known only during the call, so its claim, country and type cannot be judged before deployment. ${guarded}`)];
+  return aboutNumber([finding(CallerIdRules.DYNAMIC,
+    `${property} ${reference} is known only during the call, so its claim, country and type cannot be judged before deployment. ${guarded}`)], reference);
 }
 
 /**
@@ -468,9 +472,9 @@ export function judgeDestination(value: string, property: string): Finding[] {
   switch (callerIdValueForm(value)) {
     case 'static': return judgeStaticDestination(value, property);
     case 'reference': return [];
-    default: return [finding(CallerIdRules.DESTINATION_INVALID_REFERENCE,
+    default: return aboutNumber([finding(CallerIdRules.DESTINATION_INVALID_REFERENCE,
       `${property} ${JSON.stringify(value)} is not a single JSONPath reference; use exactly one reference such as ` +
-      '$.Attributes.destination, or a static E.164 number')];
+      '$.Attributes.destination, or a static E.164 number')], value);
   }
 }
 
@@ -478,5 +482,5 @@ export function judgeStaticDestination(value: string, property: string): Finding
   const parsed = parseE164(value);
   if (parsed.ok) return [];
   const fix = parsed.suggestion ? `did you mean ${parsed.suggestion}?` : 'e.g. +81368001234';
-  return [finding(CallerIdRules.DESTINATION_NOT_E164, `${property} ${JSON.stringify(value)} is refused: ${parsed.reason}; ${fix}`)];
+  return aboutNumber([finding(CallerIdRules.DESTINATION_NOT_E164, `${property} ${JSON.stringify(value)} is refused: ${parsed.reason}; ${fix}`)], value);
 }
