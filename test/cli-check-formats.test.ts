@@ -43,7 +43,10 @@ write('flows/unclaimed.json', unclaimed);
 const dynamic = flowFixture('inbound-transfer-to-phone.json');
 const transfer = dynamic.Actions.find((a: any) => a.Identifier === FIRST_TRANSFER);
 transfer.Parameters.CallerId.Number = '$.Attributes.callerId';
-dynamic.Actions.push({ ...structuredClone(transfer), Identifier: 'second-transfer' });
+const second = structuredClone(transfer);
+second.Identifier = 'second-transfer';
+second.Parameters.CallerId.Number = '$.External.callerId';
+dynamic.Actions.push(second);
 write('flows/dynamic.json', dynamic);
 
 describe('check --format', () => {
@@ -137,6 +140,16 @@ describe('check --acknowledgements', () => {
     expect(sarif.runs[0].results.filter((r: any) => r.suppressions).map((r: any) => r.suppressions[0].justification)).toEqual([
       'the attribute comes from a Lambda that returns claimed numbers only (acknowledgements.json[0])',
     ]);
+  });
+
+  test('a warning acknowledged for one number or reference only', () => {
+    write('by-number.json', [{ rule: 'CALLER_ID_DYNAMIC', reason: 'the routing Lambda sets it from the claimed numbers', number: '$.External.callerId' }]);
+    const result = check('--numbers', 'cdk.context.json', '--acknowledgements', 'by-number.json', '--json', 'flows/dynamic.json');
+    const doc = JSON.parse(result.stdout);
+    expect(doc.files[0].findings.map((f: any) => [f.actionId, f.number])).toEqual([[FIRST_TRANSFER, '$.Attributes.callerId']]);
+    expect(doc.files[0].acknowledged.map((f: any) => [f.actionId, f.number, f.acknowledgement.reason]))
+      .toEqual([['second-transfer', '$.External.callerId', 'the routing Lambda sets it from the claimed numbers']]);
+    expect(doc.unusedAcknowledgements).toBeUndefined();
   });
 
   test('an error cannot be acknowledged: exit 2 naming the entry', () => {

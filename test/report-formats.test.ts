@@ -6,7 +6,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { parseAcknowledgementsFile } from '../lib/cli/acknowledgements';
 import { checkFilesInProcess } from '../lib/cli/check-files';
-import { buildCheckReport, packageVersion } from '../lib/cli/check-report';
+import { buildCheckReport } from '../lib/cli/check-report';
 import {
   CheckReport, escapeData, escapeProperty, renderGithub, renderJunit, renderReport, renderSarif, ReportFinding, ReportFormat, xmlAttribute, xmlText,
 } from '../lib/cli/report-formats';
@@ -174,10 +174,7 @@ describe('SARIF', () => {
     });
   });
 
-  test('the tool version is the package\'s', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
-    expect(packageVersion()).toBe(pkg.version);
-    expect(packageVersion(os.tmpdir())).toBeUndefined();
+  test('without a tool version the driver states none', () => {
     const log = renderSarif(report([]), { cwd }) as any;
     expectValidSarif(log);
     expect(log.runs[0].tool.driver.semanticVersion).toBeUndefined();

@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Acknowledgement, applyAcknowledgements, describeUnused } from './acknowledgements';
 import { CheckReport, ReportFinding, RulesNotRunReport } from './report-formats';
 
@@ -36,20 +34,4 @@ export function buildCheckReport(
     })),
     unusedAcknowledgements: applied.unused.map(describeUnused),
   };
-}
-
-/**
- * The version of this package, for SARIF's tool driver: from the package.json above this module, which sits two
- * directories up in the sources and three in `dist/`.
- */
-export function packageVersion(from: string = __dirname): string | undefined {
-  for (let dir = from, i = 0; i < 4; i++, dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-      if (pkg.name === 'cdk-connect-caller-id' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // Not this directory; look one up.
-    }
-  }
-  return undefined;
 }

@@ -6,10 +6,11 @@ import { FLOW_MODULE, FlowKind } from '../core/flow/reader';
 import { InventoryDocument } from '../core/inventory';
 import { Acknowledgement, acknowledgementsFromRuleIds, parseAcknowledgementsFile } from './acknowledgements';
 import { checkFiles } from './check-files';
-import { buildCheckReport, packageVersion } from './check-report';
+import { buildCheckReport } from './check-report';
 import { inventoryFromFile } from './inventory-source';
 import { CliIo, ExitCode, UsageError } from './io';
 import { countReport, renderReport, ReportFormat } from './report-formats';
+import { packageVersion } from './version';
 
 const FLOW_KINDS: readonly string[] = [...Object.values(ContactFlowType), FLOW_MODULE];
 

@@ -16,8 +16,6 @@ export enum ReportFormat {
 
 /** A finding as `check` reports it: where in the file it is, when that is known. */
 export interface ReportFinding extends Finding {
-  /** The E.164 number or reference the finding is about, when it is about one. */
-  readonly number?: string;
   /** 1-based line of the action the finding is about. */
   readonly line?: number;
   /** 1-based column (in UTF-16 code units, as editors count) of the action the finding is about. */
