@@ -52,22 +52,22 @@ describe('acknowledgements file', () => {
 
   test('scoped by action and by number', () => {
     const files = { 'flows/a.json': [dynamic('a1', '$.Attributes.callerId'), dynamic('a2', '$.External.callerId')] };
-    expect(apply([{ rule: 'CALLER_ID_DYNAMIC', reason: 'r', action: 'a2' }], files)).toMatchObject({
+    expect(apply([{ rule: 'CALLER_ID_DYNAMIC', reason: 'r', actionId: 'a2' }], files)).toMatchObject({
       standing: ['flows/a.json CALLER_ID_DYNAMIC a1'], acknowledged: ['flows/a.json a2: r'],
     });
     expect(apply([{ rule: 'CALLER_ID_DYNAMIC', reason: 'r', number: '$.Attributes.callerId' }], files)).toMatchObject({
       standing: ['flows/a.json CALLER_ID_DYNAMIC a2'], acknowledged: ['flows/a.json a1: r'],
     });
     // Every scope given must match.
-    expect(apply([{ rule: 'CALLER_ID_DYNAMIC', reason: 'r', action: 'a2', number: '$.Attributes.callerId' }], files)).toEqual({
+    expect(apply([{ rule: 'CALLER_ID_DYNAMIC', reason: 'r', actionId: 'a2', number: '$.Attributes.callerId' }], files)).toEqual({
       standing: ['flows/a.json CALLER_ID_DYNAMIC a1', 'flows/a.json CALLER_ID_DYNAMIC a2'], acknowledged: [], unused: [`${ACKS}[0]`],
     });
   });
 
   test('entries that matched nothing are reported, so stale ones are seen', () => {
     const entries = [
-      { rule: 'CALLER_ID_DYNAMIC', reason: 'used', action: 'a1' },
-      { rule: 'CALLER_ID_DYNAMIC', reason: 'stale', file: 'flows/gone.json', action: 'x' },
+      { rule: 'CALLER_ID_DYNAMIC', reason: 'used', actionId: 'a1' },
+      { rule: 'CALLER_ID_DYNAMIC', reason: 'stale', file: 'flows/gone.json', actionId: 'x' },
       { rule: 'CALLER_ID_NAME_NOT_SHOWN', reason: 'no such warning' },
     ];
     const applied = applyAcknowledgements([{ file: 'flows/a.json', findings: [dynamic('a1')] }], parse(entries), root);
@@ -87,7 +87,7 @@ describe('acknowledgements file', () => {
     ['an unknown rule', '[{ "rule": "CALLER_ID_DYNAMICS", "reason": "r" }]', '[0]: "CALLER_ID_DYNAMICS" is not a rule id'],
     ['an error rule', '[{ "rule": "CALLER_ID_DYNAMIC", "reason": "r" }, { "rule": "CALLER_ID_NOT_CLAIMED", "reason": "r" }]',
       '[1]: CALLER_ID_NOT_CLAIMED is an error, and errors cannot be acknowledged; fix the flow instead'],
-    ['a misspelt scope', '[{ "rule": "CALLER_ID_DYNAMIC", "reason": "r", "actionId": "a1" }]', '[0]: unknown key "actionId"; an acknowledgement has rule, reason, file, action, number'],
+    ['a misspelt scope', '[{ "rule": "CALLER_ID_DYNAMIC", "reason": "r", "action": "a1" }]', '[0]: unknown key "action"; an acknowledgement has rule, reason, file, actionId, number'],
     ['a scope that is not a string', '[{ "rule": "CALLER_ID_DYNAMIC", "reason": "r", "number": 81368001234 }]', '[0]: "number" must be a non-empty string, got 81368001234'],
   ])('%s is refused, naming the entry', (_, text, message) => {
     expect(() => parseAcknowledgementsFile(text, ACKS)).toThrow(`${ACKS}${message}`);

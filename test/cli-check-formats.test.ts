@@ -126,7 +126,7 @@ describe('check --numbers cdk.context.json', () => {
 describe('check --acknowledgements', () => {
   test('a warning acknowledged for one action only; the reason reaches SARIF; a stale entry is reported', () => {
     write('acknowledgements.json', [
-      { rule: 'CALLER_ID_DYNAMIC', reason: 'the attribute comes from a Lambda that returns claimed numbers only', file: 'flows/*.json', action: FIRST_TRANSFER },
+      { rule: 'CALLER_ID_DYNAMIC', reason: 'the attribute comes from a Lambda that returns claimed numbers only', file: 'flows/*.json', actionId: FIRST_TRANSFER },
       { rule: 'CALLER_ID_NAME_NOT_SHOWN', reason: 'the old queue flow set a name', file: 'flows/removed.json' },
     ]);
     const text = check('--numbers', 'cdk.context.json', '--acknowledgements', 'acknowledgements.json', 'flows/dynamic.json');

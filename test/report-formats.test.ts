@@ -74,7 +74,7 @@ write('flows/unclaimed.json', unclaimedCallerIdFlow());
 write('flows/good.json', flowFixture('inbound-transfer-to-phone.json'));
 write('flows/truncated.json', '{ "Version": "2019-10-30", "Actions": [');
 write('acks.json', [
-  { rule: 'CALLER_ID_DYNAMIC', reason: 'the attribute is set by a Lambda that returns claimed numbers only', file: 'flows/*.json', action: FIRST_TRANSFER },
+  { rule: 'CALLER_ID_DYNAMIC', reason: 'the attribute is set by a Lambda that returns claimed numbers only', file: 'flows/*.json', actionId: FIRST_TRANSFER },
   { rule: 'CALLER_ID_NAME_NOT_SHOWN', reason: 'no such warning here', file: 'flows/other.json' },
 ]);
 

@@ -13,7 +13,7 @@ export interface Acknowledgement {
   readonly rule: string;
   readonly reason: string;
   readonly file?: string;
-  readonly action?: string;
+  readonly actionId?: string;
   readonly number?: string;
   /** Where it was written, for messages: `acknowledgements.json[2]`, `--acknowledge CALLER_ID_DYNAMIC`. */
   readonly source: string;
@@ -21,10 +21,11 @@ export interface Acknowledgement {
   readonly baseDir: string;
 }
 
-const KEYS = ['rule', 'reason', 'file', 'action', 'number'] as const;
+// The scope keys are those of the context every finding carries in CDK's validation channel (`where`).
+const KEYS = ['rule', 'reason', 'file', 'actionId', 'number'] as const;
 
 /**
- * Reads an acknowledgements file: a JSON array of `{ "rule", "reason", "file"?, "action"?, "number"? }`. Every
+ * Reads an acknowledgements file: a JSON array of `{ "rule", "reason", "file"?, "actionId"?, "number"? }`. Every
  * entry needs a reason; its rule must be a warning of the catalogue (errors mean the call would fail, so they
  * cannot be acknowledged); unknown keys are refused, since a misspelt scope would silently widen it to every file.
  *
@@ -40,7 +41,7 @@ export function parseAcknowledgementsFile(text: string, file: string, rules: rea
   if (!Array.isArray(value)) {
     throw new CallerIdInputError(
       `${file}: expected a JSON array of acknowledgements such as [{ "rule": "CALLER_ID_DYNAMIC", "reason": "why this is acceptable", ` +
-        `"file": "flows/*.json", "action": "<action id>", "number": "+81368001234" }], got ${describe(value)}`,
+        `"file": "flows/*.json", "actionId": "<action Identifier>", "number": "+81368001234" }], got ${describe(value)}`,
     );
   }
   const baseDir = path.dirname(path.resolve(file));
@@ -49,7 +50,7 @@ export function parseAcknowledgementsFile(text: string, file: string, rules: rea
 
 function parseEntry(entry: unknown, source: string, baseDir: string, rules: readonly RuleDefinition[]): Acknowledgement {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    throw new CallerIdInputError(`${source}: an acknowledgement must be an object { "rule", "reason", "file"?, "action"?, "number"? }, got ${describe(entry)}`);
+    throw new CallerIdInputError(`${source}: an acknowledgement must be an object { "rule", "reason", "file"?, "actionId"?, "number"? }, got ${describe(entry)}`);
   }
   const e = entry as Record<string, unknown>;
   const unknown = Object.keys(e).filter((k) => !(KEYS as readonly string[]).includes(k));
@@ -70,7 +71,7 @@ function parseEntry(entry: unknown, source: string, baseDir: string, rules: read
     rule,
     reason: (e.reason as string).trim(),
     ...(e.file !== undefined ? { file: e.file as string } : {}),
-    ...(e.action !== undefined ? { action: e.action as string } : {}),
+    ...(e.actionId !== undefined ? { actionId: e.actionId as string } : {}),
     ...(e.number !== undefined ? { number: e.number as string } : {}),
     source,
     baseDir,
@@ -117,8 +118,8 @@ export interface AppliedAcknowledgements {
 /**
  * Splits each file's findings into those that stand and the warnings an acknowledgement covers. A warning is
  * covered by the first acknowledgement of its rule whose every given scope matches: `file` (relative to the
- * acknowledgements file's directory; `*` and `?` within one path segment, `**` across segments), `action` (the
- * action identifier) and `number` (the number or reference the finding is about). Files are named as on the
+ * acknowledgements file's directory; `*` and `?` within one path segment, `**` across segments), `actionId`
+ * (the action's `Identifier`) and `number` (the number or reference the finding is about). Files are named as on the
  * command line, relative to `cwd`.
  */
 export function applyAcknowledgements(files: readonly FileFindings[], acknowledgements: readonly Acknowledgement[], cwd: string): AppliedAcknowledgements {
@@ -144,7 +145,7 @@ export function applyAcknowledgements(files: readonly FileFindings[], acknowledg
     const acknowledged: AcknowledgedFinding[] = [];
     for (const f of file.findings) {
       const match = f.severity === Severity.WARNING ? byRule.get(f.ruleId)?.find(({ ack, matcher }) =>
-        (ack.action === undefined || ack.action === f.actionId) &&
+        (ack.actionId === undefined || ack.actionId === f.actionId) &&
         (ack.number === undefined || ack.number === f.number) &&
         (matcher === undefined || matcher(pathFrom(ack.baseDir)))) : undefined;
       if (match) {
@@ -163,7 +164,7 @@ export function applyAcknowledgements(files: readonly FileFindings[], acknowledg
 export function describeUnused(ack: Acknowledgement): string {
   const scope = [
     ack.file !== undefined ? `file ${JSON.stringify(ack.file)}` : undefined,
-    ack.action !== undefined ? `action ${JSON.stringify(ack.action)}` : undefined,
+    ack.actionId !== undefined ? `action ${JSON.stringify(ack.actionId)}` : undefined,
     ack.number !== undefined ? `number ${JSON.stringify(ack.number)}` : undefined,
   ].filter((s) => s !== undefined);
   return `${ack.source}: the acknowledgement of ${ack.rule}${scope.length ? ` for ${scope.join(', ')}` : ''} matched no warning; ` +

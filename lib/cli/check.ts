@@ -34,7 +34,7 @@ the CDK constructs.
                    code scanning; junit: JUnit XML for CI test reports; github: GitHub Actions annotations
   --acknowledgements FILE
                    reviewed warnings, each with its reason: a JSON array of { "rule", "reason", "file"?,
-                   "action"?, "number"? } (file: a path or glob relative to FILE's directory); errors cannot be
+                   "actionId"?, "number"? } (file: a path or glob relative to FILE's directory); errors cannot be
                    acknowledged, and acknowledgements that match no warning are reported
   --acknowledge RULE_ID
                    acknowledge every warning of this rule, without a reason (repeatable)
