@@ -1,5 +1,6 @@
 // Bundles the deploy-time check handler with its dependencies (the Connect client included, so the version
-// that ran the tests is the version that runs in Lambda) into dist/handler/index.js.
+// that ran the tests is the version that runs in Lambda) into dist/handler/index.js, for the Lambda runtime it
+// runs on (nodejs24.x, set in lib/constructs/caller-id-verification.ts).
 const path = require('path');
 const esbuild = require('esbuild');
 
@@ -9,7 +10,7 @@ esbuild.buildSync({
   outfile: path.join(root, 'dist', 'handler', 'index.js'),
   bundle: true,
   platform: 'node',
-  target: 'node22',
+  target: 'node24',
   format: 'cjs',
   minify: true,
   sourcemap: false,

@@ -78,7 +78,8 @@ describe('acknowledgements file', () => {
   });
 
   test.each([
-    ['not JSON', '[{', ': the acknowledgements file is not JSON'],
+    ['not JSON', '[{', ': the acknowledgements file is not valid JSON at line 1, column 3'],
+    ['a key twice', '[{ "rule": "CALLER_ID_DYNAMIC", "reason": "r", "file": "a.json", "file": "b.json" }]', ': the acknowledgements file is'],
     ['not an array', '{ "rule": "CALLER_ID_DYNAMIC" }', ': expected a JSON array of acknowledgements'],
     ['an entry that is not an object', '["CALLER_ID_DYNAMIC"]', '[0]: an acknowledgement must be an object'],
     ['no reason', '[{ "rule": "CALLER_ID_DYNAMIC" }]', '[0] (CALLER_ID_DYNAMIC): "reason" is missing'],

@@ -6,7 +6,8 @@ const LIB = path.join(__dirname, '..', 'lib');
 
 const RULES: Record<string, { layers: string[]; packages: RegExp }> = {
   core: { layers: ['core'], packages: /^libphonenumber-js(\/|$)/ },
-  lookup: { layers: ['core', 'lookup'], packages: /^@aws-sdk\/client-connect$/ },
+  // STS only for `lookup --role-arn` (lib/lookup/assume-role.ts, which the handler does not import).
+  lookup: { layers: ['core', 'lookup'], packages: /^@aws-sdk\/client-(connect|sts)$/ },
   handler: { layers: ['core', 'lookup', 'handler'], packages: /^@aws-sdk\/client-connect$/ },
   cli: { layers: ['core', 'lookup', 'cli'], packages: /^@aws-sdk\/client-connect$/ },
   constructs: { layers: ['core', 'constructs'], packages: /^(aws-cdk-lib(\/|$)|constructs$)/ },

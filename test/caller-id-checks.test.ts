@@ -13,6 +13,7 @@ import { DiallingMode, OutboundCampaign } from '../lib/constructs/outbound-campa
 import { readTemplateFlowContent } from '../lib/core/cfn-content';
 import { inventoryContextKey } from '../lib/core/inventory';
 import { exampleInventoryDocument, flowFixture, flowFixtureText, FLOW_FIXTURES } from './support/fixtures';
+import { checksOf, usesOf } from './support/checks';
 import { errorsOf, HOURS_ARN, INSTANCE_ARN, stackWithInventory, warningsOf } from './support/stacks';
 
 const OTHER_INSTANCE_ARN = 'arn:aws:connect:ap-northeast-1:123456789012:instance/0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
@@ -55,11 +56,12 @@ function rawQueue(stack: Stack, id: string, outboundCallerConfig?: CfnQueue.Outb
   return new CfnQueue(stack, id, { instanceArn, name: id, hoursOfOperationArn: HOURS_ARN, outboundCallerConfig });
 }
 
+/** The numbers the stack's deploy-time checks verify, sorted as the properties hold them, and the paths using them. */
 function checkNumbers(stack: Stack): { numbers: unknown[]; usedBy: string[] } {
-  const checks = Object.values(Template.fromStack(stack).findResources('Custom::ConnectCallerIdCheck')) as any[];
+  const checks = Object.values(checksOf(stack));
   return {
-    numbers: checks.flatMap((c) => c.Properties.Numbers),
-    usedBy: checks.flatMap((c) => c.Properties.UsedBy),
+    numbers: checks.flatMap((c) => c.Properties.Numbers.map((n) => n.Number)),
+    usedBy: checks.flatMap((c) => c.Properties.Numbers.flatMap((n) => n.UsedBy.map((u) => u.Path))),
   };
 }
 
@@ -96,8 +98,8 @@ describe('CallerIdChecks on raw flows', () => {
     const errors = errorsOf(stack);
     expect(errors.map((e) => e.path)).toEqual(['/Centre/Wrong', '/Centre/Wrong']);
     // The flow also ends with End flow, which an inbound flow may not.
-    expect(ruleIds(errors)).toEqual(['FLOW_CALL_PHONE_NUMBER_WRONG_TYPE', 'FLOW_END_FLOW_WRONG_TYPE']);
-    expect(errors[0].message).toContain(`(action ${WHISPER_CALL_ACTION})`);
+    expect(ruleIds(errors)).toEqual(['FLOW_END_FLOW_WRONG_TYPE', 'FLOW_CALL_PHONE_NUMBER_WRONG_TYPE']);
+    expect(errors[1].message).toContain(`(action ${WHISPER_CALL_ACTION})`);
   });
 
   test('GIVEN a whisper export with a prompt before Call phone number THEN it is refused; the export with Call phone number first passes', () => {
@@ -134,7 +136,8 @@ describe('CallerIdChecks on raw flows', () => {
     rawFlow(stack, 'ToJson', 'CONTACT_FLOW', stack.toJsonString(bad));
 
     expect(errorsOf(stack)).toEqual([{ path: '/Centre/ToJson', message: expect.stringContaining('[CALLER_ID_NOT_CLAIMED]') }]);
-    expect(checkNumbers(stack).numbers).toEqual([{ Ref: 'CallerIdNumber' }, '+81368001299']);
+    // Sorted by number; a token by what it resolves to in the template.
+    expect(checkNumbers(stack).numbers).toEqual(['+81368001299', { Ref: 'CallerIdNumber' }]);
   });
 
   test('GIVEN a console export in DescribeContactFlow form THEN its ContactFlow.Content is judged; the wrapper itself is refused as Content', () => {
@@ -343,8 +346,8 @@ describe('CallerIdChecks and the instance of each resource', () => {
     rawFlow(stack, 'Main', 'CONTACT_FLOW', JSON.stringify(transferContent('+81368001299')));
     rawFlow(stack, 'Second', 'CONTACT_FLOW', JSON.stringify(transferContent('+81368001299')), OTHER_INSTANCE_ARN);
     expect(errorsOf(stack)).toEqual([{ path: '/Centre/Main', message: expect.stringContaining('[CALLER_ID_NOT_CLAIMED]') }]);
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('Custom::ConnectCallerIdCheck', { TargetArn: OTHER_INSTANCE_ARN, Numbers: ['+81368001299'], UsedBy: ['Centre/Second'] });
+    const second = Object.values(checksOf(stack)).find((c) => c.Properties.TargetArns[0] === OTHER_INSTANCE_ARN)!;
+    expect(usesOf(second.Properties)).toEqual([['+81368001299', 'Centre/Second', 'transfer to phone number']]);
   });
 
   test('GIVEN an instance ARN known only at deploy time THEN the only ClaimedNumbers is used; with several it warns that it cannot tell', () => {

@@ -10,6 +10,7 @@ import {
 } from '../lib/core/campaign-rules';
 import { FlowAction, FlowDocument } from '../lib/core/flow/model';
 import { PhoneNumberType } from '../lib/core/inventory';
+import { checkOf, usesOf } from './support/checks';
 import { errorsOf, HOURS_ARN, INSTANCE_ARN, stackWithInventory, warningsOf } from './support/stacks';
 
 const INSTANCE_ID = '7c4e1f0a-5d2b-4c8e-9a61-3f2d8b7e6a10';
@@ -167,7 +168,7 @@ describe('OutboundCampaign source caller ID', () => {
     const { stack } = build();
     const template = Template.fromStack(stack);
     const [checkId] = Object.keys(template.findResources('Custom::ConnectCallerIdCheck'));
-    template.hasResourceProperties('Custom::ConnectCallerIdCheck', { Numbers: ['+81368001234'], UsedBy: ['Centre/Campaign'] });
+    expect(usesOf(checkOf(stack).properties)).toEqual([['+81368001234', 'Centre/Campaign', 'campaign']]);
     template.hasResource('AWS::ConnectCampaignsV2::Campaign', { DependsOn: Match.arrayWith([checkId]) });
   });
 
@@ -180,7 +181,7 @@ describe('OutboundCampaign source caller ID', () => {
     });
     expect(errorsOf(stack)).toEqual([]);
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('Custom::ConnectCallerIdCheck', { Numbers: [{ Ref: 'SourceNumber' }], UsedBy: ['Centre/Campaign'] });
+    expect(usesOf(checkOf(stack).properties)).toEqual([[{ Ref: 'SourceNumber' }, 'Centre/Campaign', 'campaign']]);
     template.hasResourceProperties('AWS::ConnectCampaignsV2::Campaign', {
       ChannelSubtypeConfig: { Telephony: { DefaultOutboundConfig: { ConnectSourcePhoneNumber: { Ref: 'SourceNumber' } } } },
     });

@@ -1,7 +1,7 @@
-import { App, Annotations as CoreAnnotations, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
-import { ClaimedNumber, ClaimedNumbers, ClaimedPhoneNumber, PhoneNumberType } from '../lib';
+import { CallerId, ClaimedNumber, ClaimedNumbers, ClaimedPhoneNumber, PhoneNumberType } from '../lib';
 import { inventoryContextKey } from '../lib/core/inventory';
 import { exampleInventoryDocument } from './support/fixtures';
 import { INSTANCE_ARN, warningsOf } from './support/stacks';
@@ -141,7 +141,7 @@ describe('CLAIM_REPLACED: a change that would replace a claim', () => {
   test('the warning is acknowledged like every other', () => {
     const { stack, numbers } = stackListing([listed(PhoneNumberType.DID)]);
     const claim = numbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.TOLL_FREE });
-    CoreAnnotations.of(claim).acknowledgeWarning('connect-caller-id:CLAIM_REPLACED', 'moving the sales line to a toll-free number on purpose');
+    CallerId.acknowledgeWarning(claim, 'CLAIM_REPLACED', 'moving the sales line to a toll-free number on purpose');
     expect(replaced(stack)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import {
   CallerId, ClaimedNumbers, OutboundQueue, OutboundWhisperFlow, PhoneNumberType, TransferDestination, TransferFlowType, TransferToPhoneNumberFlow,
 } from '../lib';
 import { readFlowContent } from '../lib/core/flow/reader';
+import { checkOf, usesOf } from './support/checks';
 import { errorsOf, HOURS_ARN, INSTANCE_ARN, stackWithInventory } from './support/stacks';
 
 const contentOf = (stack: Stack, flowPath: string) => {
@@ -125,9 +126,11 @@ describe('TransferToPhoneNumberFlow', () => {
       callerId: CallerId.fromNumber(param.valueAsString),
     });
     expect(errorsOf(stack)).toEqual([]);
-    Template.fromStack(stack).hasResourceProperties('Custom::ConnectCallerIdCheck', {
-      TargetArn: INSTANCE_ARN, Numbers: [{ Ref: 'CallerIdNumber' }], UsedBy: ['Centre/Transfer'],
-    });
+    const { properties } = checkOf(stack);
+    expect(properties.TargetArns).toEqual([INSTANCE_ARN]);
+    expect(properties.Numbers).toEqual([{
+      Number: { Ref: 'CallerIdNumber' }, UsedBy: [{ Path: 'Centre/Transfer', Context: 'transfer to phone number', Destination: '+81368009999' }],
+    }]);
   });
 });
 
@@ -165,7 +168,7 @@ describe('OutboundWhisperFlow', () => {
 });
 
 describe('OutboundQueue', () => {
-  test('the number ARN comes from the deploy-time check, the whisper flow is wired, the name is set', () => {
+  test('the number ARN is the inventory\'s, verified by the deploy-time check; the whisper flow is wired, the name is set', () => {
     const { stack, numbers } = stackWithInventory();
     const whisper = new OutboundWhisperFlow(stack, 'Whisper', { claimedNumbers: numbers, name: 'W', callerId: CallerId.fromNumber('+81368001235') });
     new OutboundQueue(stack, 'Queue', {
@@ -174,16 +177,23 @@ describe('OutboundQueue', () => {
     });
     expect(errorsOf(stack)).toEqual([]);
     const template = Template.fromStack(stack);
-    const [checkId] = Object.keys(template.findResources('Custom::ConnectCallerIdCheck'));
-    template.hasResourceProperties('AWS::Connect::Queue', {
-      Name: 'Sales', InstanceArn: INSTANCE_ARN, HoursOfOperationArn: HOURS_ARN,
-      OutboundCallerConfig: {
-        OutboundCallerIdName: 'Example Corp',
-        OutboundCallerIdNumberArn: { 'Fn::GetAtt': [checkId, 'Arn1'] },
-        OutboundFlowArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Whisper'), 'ContactFlowArn'] },
+    const { id, properties } = checkOf(stack);
+    const arn = 'arn:aws:connect:ap-northeast-1:123456789012:phone-number/3f8e2d1c-4b5a-4c6d-9e7f-0a1b2c3d4e5f';
+    template.hasResource('AWS::Connect::Queue', {
+      Properties: {
+        Name: 'Sales', InstanceArn: INSTANCE_ARN, HoursOfOperationArn: HOURS_ARN,
+        OutboundCallerConfig: {
+          OutboundCallerIdName: 'Example Corp',
+          OutboundCallerIdNumberArn: arn,
+          OutboundFlowArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Whisper'), 'ContactFlowArn'] },
+        },
       },
+      DependsOn: [id],
     });
-    template.hasResourceProperties('Custom::ConnectCallerIdCheck', { Numbers: ['+81368001235', '+81368001234'], UsedBy: ['Centre/Whisper', 'Centre/Queue'] });
+    expect(properties.Numbers).toEqual([
+      { Number: '+81368001234', UsedBy: [{ Path: 'Centre/Queue', Context: 'queue' }], Arn: arn },
+      { Number: '+81368001235', UsedBy: [{ Path: 'Centre/Whisper', Context: 'outbound whisper flow' }] },
+    ]);
   });
 
   test('without the deploy-time check the ARN comes from the inventory, never the instance/... form', () => {
@@ -348,7 +358,7 @@ describe('edge cases a reviewer would try', () => {
 });
 
 describe('the guard\'s numbers at deploy time', () => {
-  test('GIVEN a dynamic caller ID THEN the numbers its guard lets through are verified by the first check, without ARNs', () => {
+  test('GIVEN a dynamic caller ID THEN the numbers its guard lets through are verified by the check, without ARNs', () => {
     const { stack, numbers } = stackWithInventory();
     new OutboundWhisperFlow(stack, 'Whisper', { claimedNumbers: numbers, name: 'W', callerId: CallerId.fromAttribute('callerId') });
     new TransferToPhoneNumberFlow(stack, 'Transfer', {
@@ -359,10 +369,10 @@ describe('the guard\'s numbers at deploy time', () => {
     const checks = template.findResources('Custom::ConnectCallerIdCheck');
     expect(Object.keys(checks)).toHaveLength(1);
     const [checkId, check] = Object.entries<any>(checks)[0];
+    expect(usesOf(check.Properties)).toEqual([['+81368001235', 'Centre/Transfer', 'transfer to phone number']]);
     expect(check.Properties).toMatchObject({
-      Numbers: ['+81368001235'],
       GuardNumbers: ['+81120123456', '+81368001234', '+81368001235', '+815012345678'],
-      GuardUsedBy: ['Centre/Whisper', 'Centre/Transfer'],
+      GuardUsedBy: [{ Path: 'Centre/Transfer', Context: 'transfer to phone number' }, { Path: 'Centre/Whisper', Context: 'outbound whisper flow' }],
     });
     for (const flow of Object.values<any>(template.findResources('AWS::Connect::ContactFlow'))) expect(flow.DependsOn).toContain(checkId);
   });
@@ -373,7 +383,7 @@ describe('the guard\'s numbers at deploy time', () => {
       claimedNumbers: numbers, name: 'W', callerId: CallerId.fromAttribute('callerId'), allowedCallerIds: [CallerId.fromNumber('+81368001234')],
     });
     const check = Object.values<any>(Template.fromStack(stack).findResources('Custom::ConnectCallerIdCheck'))[0];
-    expect(check.Properties.Numbers).toEqual(['+81368001234']);
+    expect(usesOf(check.Properties)).toEqual([['+81368001234', 'Centre/Whisper', 'outbound whisper flow']]);
     expect(check.Properties.GuardNumbers).toBeUndefined();
   });
 });

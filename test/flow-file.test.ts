@@ -8,6 +8,7 @@ import { CallerId, ClaimedNumbers, ContactFlowType, OutboundQueue } from '../lib
 import { CallerIdChecks } from '../lib/constructs/caller-id-checks';
 import { ExportedFlow } from '../lib/constructs/flow-file';
 import { FLOW_FIXTURES, flowFixture } from './support/fixtures';
+import { checkOf, usesOf } from './support/checks';
 import { errorsOf, HOURS_ARN, INSTANCE_ARN, stackWithInventory } from './support/stacks';
 
 const SOURCE = 'arn:aws:connect:ap-northeast-1:111122223333:instance/ed425cbc-c4cd-4005-9683-36135ca424ea';
@@ -43,7 +44,7 @@ describe('ExportedFlow', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Connect::ContactFlow', { Name: 'Inbound - transfer to billing desk', Type: 'CONTACT_FLOW', InstanceArn: INSTANCE_ARN });
     expect(JSON.parse(contentOf(flow))).toEqual(flowFixture('inbound-transfer-to-phone.json'));
-    template.hasResourceProperties('Custom::ConnectCallerIdCheck', { Numbers: ['+81368001234'], UsedBy: ['Centre/Inbound'] });
+    expect(usesOf(checkOf(stack).properties)).toEqual([['+81368001234', 'Centre/Inbound', 'transfer to phone number']]);
   });
 
   test('GIVEN a DescribeContactFlow response THEN its content is deployed with its type and name, the transfer timeout in the spelling exports use', () => {

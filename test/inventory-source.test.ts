@@ -4,7 +4,7 @@ import * as path from 'path';
 import { inventoryFromFile } from '../lib/cli/inventory-source';
 import { parseInventoryContextKey } from '../lib/core/context-key';
 import { inventoryContextKey } from '../lib/core/inventory';
-import { writeInventoryToContextFile } from '../lib/lookup/context-file';
+import { writeInventoriesToContextFile } from '../lib/lookup/context-file';
 import { exampleInventoryDocument } from './support/fixtures';
 
 const TOKYO = exampleInventoryDocument();
@@ -15,45 +15,45 @@ const OSAKA = {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inventory-source-'));
 
 /** A cdk.context.json as `connect-caller-id lookup` writes it, next to the keys a CDK app has anyway. */
-function contextFile(name: string, ...docs: (typeof TOKYO)[]): { file: string; value: unknown } {
+async function contextFile(name: string, ...docs: (typeof TOKYO)[]): Promise<{ file: string; value: unknown }> {
   const file = path.join(tmp, name);
   fs.writeFileSync(file, JSON.stringify({ 'availability-zones:account=123456789012:region=ap-northeast-1': ['ap-northeast-1a'] }));
-  for (const doc of docs) writeInventoryToContextFile(file, doc);
+  await writeInventoriesToContextFile(file, docs);
   return { file, value: JSON.parse(fs.readFileSync(file, 'utf8')) };
 }
 
 describe('check --numbers cdk.context.json', () => {
-  test('with one instance, its inventory is read without --instance-arn', () => {
-    const { file, value } = contextFile('one.json', TOKYO);
+  test('with one instance, its inventory is read without --instance-arn', async () => {
+    const { file, value } = await contextFile('one.json', TOKYO);
     expect(inventoryFromFile(value, file)).toEqual(TOKYO);
     expect(inventoryFromFile(value, file, TOKYO.instanceArn)).toEqual(TOKYO);
   });
 
-  test('with two instances, --instance-arn picks one; without it the message lists the instance ARNs found', () => {
-    const { file, value } = contextFile('two.json', TOKYO, OSAKA as typeof TOKYO);
+  test('with two instances, --instance-arn picks one; without it the message lists the instance ARNs found', async () => {
+    const { file, value } = await contextFile('two.json', TOKYO, OSAKA as typeof TOKYO);
     expect(inventoryFromFile(value, file, OSAKA.instanceArn)).toEqual(OSAKA);
     expect(inventoryFromFile(value, file, TOKYO.instanceArn)).toEqual(TOKYO);
     expect(() => inventoryFromFile(value, file)).toThrow(
       `${file}: holds the inventories of 2 instances; pick one with --instance-arn: ${TOKYO.instanceArn}, ${OSAKA.instanceArn}`);
   });
 
-  test('a traffic distribution group\'s inventory is one more target to pick from', () => {
+  test('a traffic distribution group\'s inventory is one more target to pick from', async () => {
     const group = { instanceArn: 'arn:aws:connect:ap-northeast-1:123456789012:traffic-distribution-group/5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', numbers: OSAKA.numbers };
-    const { file, value } = contextFile('with-group.json', TOKYO, group as typeof TOKYO);
+    const { file, value } = await contextFile('with-group.json', TOKYO, group as typeof TOKYO);
     expect(() => inventoryFromFile(value, file)).toThrow(
       `${file}: holds the inventories of 2 instances or traffic distribution groups; pick one with --instance-arn: ${TOKYO.instanceArn}, ${group.instanceArn}`);
     expect(inventoryFromFile(value, file, group.instanceArn)).toEqual(group);
   });
 
-  test('an --instance-arn the file has no inventory of names the ones it has and the lookup that fills it', () => {
-    const { file, value } = contextFile('tokyo-only.json', TOKYO);
+  test('an --instance-arn the file has no inventory of names the ones it has and the lookup that fills it', async () => {
+    const { file, value } = await contextFile('tokyo-only.json', TOKYO);
     expect(() => inventoryFromFile(value, file, OSAKA.instanceArn)).toThrow(
       `${file}: holds no inventory of ${OSAKA.instanceArn}; it holds the inventories of ${TOKYO.instanceArn}. ` +
       `Run connect-caller-id lookup --instance-arn ${OSAKA.instanceArn} --context-file ${file}, or pass one of those`);
   });
 
-  test('a context file without any inventory says how to make one', () => {
-    const { file, value } = contextFile('none.json');
+  test('a context file without any inventory says how to make one', async () => {
+    const { file, value } = await contextFile('none.json');
     expect(() => inventoryFromFile(value, file)).toThrow(`${file}: holds no inventory (no connect-caller-id:claimed-numbers:<instance ARN> key); run connect-caller-id lookup`);
   });
 
@@ -69,8 +69,8 @@ describe('check --numbers cdk.context.json', () => {
       `inventory.json: the inventory is of ${TOKYO.instanceArn}, not of --instance-arn ${OSAKA.instanceArn}`);
   });
 
-  test('an --instance-arn that is not an instance ARN is refused with the form expected', () => {
-    const { file, value } = contextFile('one-again.json', TOKYO);
+  test('an --instance-arn that is not an instance ARN is refused with the form expected', async () => {
+    const { file, value } = await contextFile('one-again.json', TOKYO);
     expect(() => inventoryFromFile(value, file, '7c4e1f0a-5d2b-4c8e-9a61-3f2d8b7e6a10')).toThrow(
       '--instance-arn: expected the ARN of a Connect instance (arn:aws:connect:<region>:<account>:instance/<id>)');
   });

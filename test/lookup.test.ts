@@ -3,7 +3,8 @@ import { CallerIdInputError } from '../lib/core/errors';
 import { PhoneNumberType, parseInventoryDocument } from '../lib/core/inventory';
 import { LookupError, createConnectClient, listClaimedNumbers, listedNumbersToInventory } from '../lib/lookup';
 import { INSTANCE_ARN, useTestAwsEnvironment } from './support/aws-env';
-import { ConnectEndpoint, ConnectEndpointOptions, generateNumbers, startConnectEndpoint } from './support/connect-endpoint';
+import { ConnectEndpoint, ConnectEndpointOptions, generateNumbers, startConnectEndpoint, startUnacceptingListener } from './support/connect-endpoint';
+import { ManualClock } from './support/manual-clock';
 
 const TDG_ARN = 'arn:aws:connect:ap-northeast-1:123456789012:traffic-distribution-group/7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
@@ -92,7 +93,7 @@ describe('listClaimedNumbers', () => {
     };
     await withEndpoint(options, async (endpoint, client) => {
       // WHEN
-      const result = await listClaimedNumbers({ targetArn: INSTANCE_ARN, client });
+      const result = await listClaimedNumbers({ targetArn: INSTANCE_ARN, client, clock: new ManualClock() });
 
       // THEN
       expect(result.numbers).toHaveLength(1500);
@@ -105,36 +106,39 @@ describe('listClaimedNumbers', () => {
     });
   });
 
-  test('gives up on a throttle that never clears, within the bound, saying why and what to do', async () => {
+  test('gives up on a throttle that never clears, after exactly the time allowed, saying why and what to do', async () => {
+    const clock = new ManualClock();
     await withEndpoint({ numbers: { [INSTANCE_ARN]: [] }, throttle: { kind: 'always' } }, async (endpoint, client) => {
       // WHEN
-      const started = Date.now();
-      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, maxThrottleWaitMs: 2000 }));
-      const elapsed = Date.now() - started;
+      const started = clock.now();
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, maxThrottleWaitMs: 2000, clock }));
 
       // THEN
       expect(error.reason).toBe('throttled');
-      expect(error.message).toMatch(new RegExp(`ListPhoneNumbersV2 on ${escape(INSTANCE_ARN)} was throttled for 2\\.\\d s over ${endpoint.calls} attempts`));
+      expect(error.message).toContain(`ListPhoneNumbersV2 on ${INSTANCE_ARN} was throttled for 2.0 s over ${endpoint.calls} attempts`);
       expect(error.message).toMatch(/Retry later/);
       expect(error.message).toMatch(/quota/);
-      expect(elapsed).toBeGreaterThanOrEqual(1900);
-      expect(elapsed).toBeLessThan(3500);
+      // Backoff waits add up to the bound and no more (the last one is cut to what is left); the pacing after
+      // each throttled call (the bucket is emptied, and refills at 2/s) adds at most 501 ms per call.
+      expect(clock.now() - started).toBeGreaterThanOrEqual(2000);
+      expect(clock.now() - started).toBeLessThan(2000 + 501 * endpoint.calls);
       expect(endpoint.calls).toBeGreaterThanOrEqual(2);
       expect(endpoint.throttled).toBe(endpoint.calls);
     });
   });
 
-  test('10,000 numbers against a 2/s, burst 5 quota: exactly 10 calls and never throttled', async () => {
+  test('10,000 numbers against a 2/s, burst 5 quota: exactly 10 calls, never throttled, 5 at once then one every 500 ms', async () => {
     // GIVEN
+    const clock = new ManualClock();
     const options: ConnectEndpointOptions = {
       numbers: { [INSTANCE_ARN]: generateNumbers(10_000, { targetArn: INSTANCE_ARN }) },
       throttle: { kind: 'rate', requestsPerSecond: 2, burst: 5 },
+      clock,
     };
     await withEndpoint(options, async (endpoint, client) => {
       // WHEN
-      const started = Date.now();
-      const result = await listClaimedNumbers({ targetArn: INSTANCE_ARN, client });
-      const elapsed = Date.now() - started;
+      const started = clock.now();
+      const result = await listClaimedNumbers({ targetArn: INSTANCE_ARN, client, clock });
 
       // THEN
       expect(result.numbers).toHaveLength(10_000);
@@ -142,8 +146,11 @@ describe('listClaimedNumbers', () => {
       expect(endpoint.calls).toBe(10);
       expect(endpoint.throttled).toBe(0);
       expect(result.throttled).toBe(0);
-      // 5 at once, then one every 500 ms.
-      expect(elapsed).toBeGreaterThanOrEqual(2400);
+      const at = endpoint.requests.map((r) => r.at);
+      expect(at.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+      for (let i = 5; i < 10; i++) expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(500);
+      expect(clock.now() - started).toBeGreaterThanOrEqual(2500);
+      expect(clock.now() - started).toBeLessThan(2600);
     });
   });
 
@@ -240,8 +247,12 @@ describe('listClaimedNumbers', () => {
   test('the inventory document reads back as one', async () => {
     await withEndpoint({ numbers: { [INSTANCE_ARN]: generateNumbers(3, { targetArn: INSTANCE_ARN }) } }, async (_endpoint, client) => {
       const { numbers } = await listClaimedNumbers({ targetArn: INSTANCE_ARN, client });
-      const doc = listedNumbersToInventory(INSTANCE_ARN, numbers);
-      expect(parseInventoryDocument(JSON.parse(JSON.stringify(doc)), 'test')).toEqual(doc);
+      const doc = listedNumbersToInventory(INSTANCE_ARN, numbers, new Date(Date.UTC(2030, 0, 2, 3, 4, 5)));
+      expect(doc.lookedUpAt).toBe('2030-01-02T03:04:05.000Z');
+      // Synth reads the inventory and ignores when it was listed.
+      const { lookedUpAt, ...inventory } = doc;
+      expect(lookedUpAt).toBeDefined();
+      expect(parseInventoryDocument(JSON.parse(JSON.stringify(doc)), 'test')).toEqual(inventory);
     });
   });
 
@@ -326,6 +337,173 @@ describe('the local Connect endpoint', () => {
   });
 });
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
+describe('listClaimedNumbers against a faulty endpoint ends, with an error naming the target and what to do', () => {
+  const NUMBERS = { [INSTANCE_ARN]: generateNumbers(3, { targetArn: INSTANCE_ARN }) };
+
+  test('an endpoint that never answers: each call is abandoned after callTimeoutMs, three attempts in all', async () => {
+    const clock = new ManualClock();
+    await withEndpoint({ numbers: NUMBERS, fault: { kind: 'hang' } }, async (endpoint, client) => {
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, callTimeoutMs: 300, clock }));
+      expect(error.reason).toBe('timeout');
+      expect(error.targetArn).toBe(INSTANCE_ARN);
+      expect(error.message).toContain(`ListPhoneNumbersV2 on ${INSTANCE_ARN} got no complete answer within 300 ms, 3 times`);
+      expect(error.message).toMatch(/Check that this machine reaches the Connect endpoint of ap-northeast-1/);
+      expect(endpoint.calls).toBe(3);
+    });
+  });
+
+  test('an answer whose headers come at once and whose body trickles is abandoned too', async () => {
+    // 1 byte every 20 ms: the body of three numbers would take about 15 s, and the socket is never idle.
+    await withEndpoint({ numbers: NUMBERS, fault: { kind: 'trickle', intervalMs: 20 } }, async (endpoint, client) => {
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, callTimeoutMs: 400, clock: new ManualClock() }));
+      expect(error.reason).toBe('timeout');
+      expect(endpoint.calls).toBe(3);
+    });
+  });
+
+  test('a client created by createConnectClient times out connecting to an address that never accepts', async () => {
+    const listener = await startUnacceptingListener();
+    const client = createConnectClient({ region: 'ap-northeast-1', endpoint: listener.url, connectTimeoutMs: 200 });
+    try {
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, clock: new ManualClock() }));
+      expect(error.reason).toBe('timeout');
+      expect(error.message).toMatch(/did not establish a connection with the server within the configured timeout of 200 ms/);
+    } finally {
+      client.destroy();
+      await listener.close();
+    }
+  });
+
+  test('endless pages: a NextToken on every page stops after ceil(maxNumbers / pageSize) + 1 pages', async () => {
+    const clock = new ManualClock();
+    await withEndpoint({ numbers: NUMBERS, fault: { kind: 'endless-pages' } }, async (endpoint, client) => {
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, maxNumbers: 2500, clock }));
+      expect(error.reason).toBe('too-many-pages');
+      expect(error.message).toContain(`ListPhoneNumbersV2 on ${INSTANCE_ARN} still returned a NextToken after 4 pages of up to 1000`);
+      expect(error.message).toMatch(/a target of 2500 numbers needs \(3 distinct number\(s\) listed\); stopping instead of paging forever/);
+      expect(endpoint.calls).toBe(4);
+    });
+  });
+
+  test('endless pages with the default bound: 101 calls at most, paced, never a 102nd', async () => {
+    const clock = new ManualClock();
+    const options: ConnectEndpointOptions = { numbers: NUMBERS, fault: { kind: 'endless-pages' }, throttle: { kind: 'rate', requestsPerSecond: 2, burst: 5 }, clock };
+    await withEndpoint(options, async (endpoint, client) => {
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, clock }));
+      expect(error.reason).toBe('too-many-pages');
+      expect(endpoint.calls).toBe(Math.ceil(100_000 / 1000) + 1);
+      expect(endpoint.throttled).toBe(0);
+    });
+  });
+
+  test('a connection reset is retried, and three in a row end the lookup', async () => {
+    const clock = new ManualClock();
+    await withEndpoint({ numbers: NUMBERS, fault: { kind: 'reset' }, faultCalls: 1 }, async (endpoint, client) => {
+      const result = await listClaimedNumbers({ targetArn: INSTANCE_ARN, client, clock });
+      expect(result.numbers).toHaveLength(3);
+      expect(endpoint.calls).toBe(2);
+
+      endpoint.setFault({ kind: 'reset' });
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, clock }));
+      expect(error.reason).toBe('failed');
+      expect(error.message).toContain(`ListPhoneNumbersV2 on ${INSTANCE_ARN} failed 3 times`);
+      expect(error.message).toMatch(/The connection to the Connect endpoint of ap-northeast-1 .* was lost each time/);
+      expect(endpoint.calls).toBe(5);
+    });
+  });
+
+  test.each([
+    ['not JSON', '<html><body>Proxy error</body></html>'],
+    ['truncated JSON', '{"ListPhoneNumbersSummaryList":[{"PhoneNumber":"+81'],
+    ['a list that is not an array', '{"ListPhoneNumbersSummaryList":{"PhoneNumber":"+815010000000"}}'],
+    ['a NextToken that is not a string', '{"ListPhoneNumbersSummaryList":[],"NextToken":5}'],
+  ])('a body that is %s ends in a malformed-response error after three attempts, never a crash', async (_what, body) => {
+    await withEndpoint({ numbers: NUMBERS, fault: { kind: 'malformed', body } }, async (endpoint, client) => {
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, clock: new ManualClock() }));
+      expect(error.reason).toBe('malformed-response');
+      expect(error.message).toContain(`ListPhoneNumbersV2 on ${INSTANCE_ARN} answered 3 times with something that is not a ListPhoneNumbersV2 answer`);
+      expect(error.message).toMatch(/nothing was written/);
+      expect(endpoint.calls).toBe(3);
+    });
+  });
+
+  test('one malformed answer is retried and the listing completes', async () => {
+    await withEndpoint({ numbers: NUMBERS, fault: { kind: 'malformed', body: 'not json' }, faultCalls: 1 }, async (endpoint, client) => {
+      const result = await listClaimedNumbers({ targetArn: INSTANCE_ARN, client, clock: new ManualClock() });
+      expect(result.numbers).toHaveLength(3);
+      expect(endpoint.calls).toBe(2);
+    });
+  });
+
+  test('the deadline cuts a throttled lookup short, on the injected clock, before maxThrottleWaitMs', async () => {
+    const clock = new ManualClock();
+    await withEndpoint({ numbers: NUMBERS, throttle: { kind: 'always' } }, async (_endpoint, client) => {
+      const started = clock.now();
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, clock, deadline: started + 5000, maxThrottleWaitMs: 60_000 }));
+      expect(error.reason).toBe('deadline');
+      expect(error.message).toContain(`Listing the phone numbers of ${INSTANCE_ARN} did not finish in the time allowed (5.0 s; 0 number(s) listed in`);
+      expect(error.message).toMatch(/Allow more time/);
+      expect(clock.now() - started).toBe(5000);
+    });
+  });
+
+  test('the deadline cuts a call that hangs short, instead of the call timeout', async () => {
+    await withEndpoint({ numbers: NUMBERS, fault: { kind: 'hang' } }, async (endpoint, client) => {
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, deadline: Date.now() + 300, callTimeoutMs: 60_000 }));
+      expect(error.reason).toBe('deadline');
+      expect(endpoint.calls).toBe(1);
+    });
+  });
+
+  test('a deadline already passed sends nothing', async () => {
+    await withEndpoint({ numbers: NUMBERS }, async (endpoint, client) => {
+      const error = await lookupError(listClaimedNumbers({ targetArn: INSTANCE_ARN, client, deadline: Date.now() - 1 }));
+      expect(error.reason).toBe('deadline');
+      expect(endpoint.calls).toBe(0);
+    });
+  });
+});
+
+describe('listClaimedNumbers returns only entries the inventory rules accept', () => {
+  const entry = (i: number, extra: Record<string, unknown>) => ({ ...generateNumbers(1, { targetArn: INSTANCE_ARN, start: i })[0], ...extra });
+
+  test('normalises what is unambiguous and skips, with a warning, what is not', async () => {
+    const entries: unknown[] = [
+      entry(1, { PhoneNumber: '+81 50 1000 0001', PhoneNumberType: 'did', PhoneNumberCountryCode: 'jp' }),
+      entry(2, { PhoneNumber: '+81-50-(1000)-0002' }),
+      entry(3, { PhoneNumberType: 'TOLL FREE' }),
+      entry(4, { PhoneNumber: '050-1000-0004' }),
+      entry(5, { PhoneNumber: 815010000005 }),
+      entry(6, { PhoneNumberCountryCode: 'JPN' }),
+      entry(7, { PhoneNumberType: 'NEW_KIND' }),
+      entry(8, { PhoneNumber: '+815010000008\r\n\u001b[31mok' }),
+      'not an entry',
+      null,
+    ];
+    await withEndpoint({ numbers: { [INSTANCE_ARN]: entries as never } }, async (_endpoint, client) => {
+      const { numbers, warnings } = await listClaimedNumbers({ targetArn: INSTANCE_ARN, client });
+
+      expect(numbers.map((n) => [n.number, n.type, n.countryCode])).toEqual([
+        ['+815010000001', 'DID', 'JP'],
+        ['+815010000002', 'DID', 'JP'],
+        ['+815010000006', 'DID', undefined],
+        ['+815010000007', 'NEW_KIND', 'JP'],
+      ]);
+      expect(warnings).toEqual(expect.arrayContaining([
+        `${INSTANCE_ARN}: +815010000001: the number "+81 50 1000 0001" was written as +815010000001; its type "did" was written as DID; its country "jp" was written as JP.`,
+        expect.stringContaining('has the number type "TOLL FREE", which is not a Connect number type; it was skipped.'),
+        expect.stringContaining('has the number "050-1000-0004", which is not E.164 (+ and up to 15 digits); it was skipped.'),
+        expect.stringContaining('without a phone number (815010000005) was skipped.'),
+        expect.stringContaining('its country "JPN" is not an ISO 3166-1 alpha-2 code and was left out'),
+        expect.stringContaining('an entry that is not an object ("not an entry") was skipped.'),
+      ]));
+      expect(warnings).toHaveLength(9);
+      // Control characters from the service are escaped, never printed raw.
+      expect(warnings.join('\n')).not.toMatch(/[\r\u001b]/);
+
+      // What ClaimedNumbers.fromLookup reads from cdk.context.json, with the parser it uses.
+      const doc = listedNumbersToInventory(INSTANCE_ARN, numbers, new Date());
+      expect(() => parseInventoryDocument(JSON.parse(JSON.stringify(doc)), 'written')).not.toThrow();
+    });
+  });
+});

@@ -13,6 +13,7 @@ import { successorsOf } from '../lib/core/flow/structure';
 import { callerIdValueForm, templatePlaceholderIn, withoutReferences } from '../lib/core/rules';
 import { createConnectClient } from '../lib/lookup/connect-client';
 import { createHandler } from '../lib/handler';
+import { CallerIdContext } from '../lib/core/rule-definition';
 import { useTestAwsEnvironment, INSTANCE_ARN } from './support/aws-env';
 import { ConnectEndpoint, generateNumbers, startConnectEndpoint } from './support/connect-endpoint';
 import { exampleInventory, FLOW_FIXTURES, INVENTORY_FILE } from './support/fixtures';
@@ -229,21 +230,26 @@ describe('deploy-time handler with random resource properties', () => {
       { arbitrary: fc.stringMatching(/^\+[0-9]{4,16}$/), weight: 1 },
       { arbitrary: fc.string(), weight: 1 },
     );
-    const wellFormed = fc.array(number, { minLength: 1, maxLength: 25 }).chain((numbers) => fc.record({
-      TargetArn: fc.constant(INSTANCE_ARN),
-      Numbers: fc.constant(numbers),
-      UsedBy: fc.array(fc.string(), { minLength: numbers.length, maxLength: numbers.length }),
-      PhysicalId: fc.string({ minLength: 1 }),
-    }));
+    const context = fc.constantFrom(...Object.values(CallerIdContext));
+    const use = fc.record({ Path: fc.string(), Context: context, Destination: fc.option(number, { nil: undefined }) }, { requiredKeys: ['Path', 'Context'] });
+    const wellFormed = fc.record({
+      TargetArns: fc.constant([INSTANCE_ARN]),
+      Numbers: fc.array(fc.record({
+        Number: number, UsedBy: fc.array(use, { minLength: 1, maxLength: 3 }),
+        ArnAttribute: fc.option(fc.stringMatching(/^N[0-9]{1,15}$/), { nil: undefined }),
+      }, { requiredKeys: ['Number', 'UsedBy'] }), { minLength: 1, maxLength: 25 }),
+      GuardNumbers: fc.option(fc.array(number, { maxLength: 30 }), { nil: undefined }),
+      GuardUsedBy: fc.option(fc.array(use, { maxLength: 3 }), { nil: undefined }),
+    }, { requiredKeys: ['TargetArns', 'Numbers'] });
     const props = fc.oneof(
       { arbitrary: wellFormed, weight: 3 },
       { arbitrary: fc.anything(), weight: 1 },
       { weight: 1, arbitrary: fc.record({
         ServiceToken: fc.string(),
-        TargetArn: fc.oneof(fc.constant(INSTANCE_ARN), fc.string(), fc.anything()),
-        Numbers: fc.oneof(fc.array(number, { maxLength: 30 }), fc.anything()),
-        UsedBy: fc.oneof(fc.array(fc.string(), { maxLength: 30 }), fc.anything()),
-        PhysicalId: fc.oneof(fc.string(), fc.anything()),
+        TargetArns: fc.oneof(fc.constant([INSTANCE_ARN]), fc.array(fc.string(), { maxLength: 2 }), fc.anything()),
+        Numbers: fc.oneof(fc.array(fc.record({ Number: fc.oneof(number, fc.anything()), UsedBy: fc.anything() }), { maxLength: 30 }), fc.anything()),
+        GuardNumbers: fc.oneof(fc.array(number, { maxLength: 30 }), fc.anything()),
+        GuardUsedBy: fc.anything(),
       }, { requiredKeys: [] }) },
     );
     const event = fc.record({

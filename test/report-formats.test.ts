@@ -205,14 +205,15 @@ describe('GitHub Actions workflow commands', () => {
     expect(lines[1]).toMatch(/^::error file=flows\/unclaimed\.json,title=CALLER_ID_NOT_CLAIMED::/);
   });
 
-  test('data and properties are escaped as the Actions toolkit does: % CR LF, and : , in properties', () => {
+  test('data and properties are escaped as the Actions toolkit does (% CR LF, and : , in properties); control characters never reach the log raw', () => {
     expect(escapeData('100% done\r\nnext: a, b')).toBe('100%25 done%0D%0Anext: a, b');
     expect(escapeProperty('C:\\flows\\a,b%.json\n')).toBe('C%3A\\flows\\a%2Cb%25.json%0A');
     const [line] = renderGithub({
       instanceArn: 'arn', claimedNumbers: 0,
-      files: [{ file: 'flows/a,b:c.json', findings: [{ ruleId: 'CALLER_ID_DYNAMIC', severity: Severity.WARNING, message: 'line one\nline two: 50%', line: 3 }] }],
+      files: [{ file: 'flows/a,b:c\r.json', findings: [{ ruleId: 'CALLER_ID_DYNAMIC', severity: Severity.WARNING, message: 'line one\nline two: 50% \u001b[31mred', line: 3 }] }],
     }, { cwd });
-    expect(line).toBe('::warning file=flows/a%2Cb%3Ac.json,line=3,title=CALLER_ID_DYNAMIC::line one%0Aline two: 50%25');
+    // A line break in a value is shown as `\n` rather than ending the command, as everywhere check prints.
+    expect(line).toBe('::warning file=flows/a%2Cb%3Ac\\r.json,line=3,title=CALLER_ID_DYNAMIC::line one\\nline two: 50%25 \\u001b[31mred');
   });
 });
 
@@ -250,22 +251,21 @@ describe('JUnit XML', () => {
     expect(good.children).toEqual([expect.objectContaining({ tag: 'testcase', attrib: { classname: 'flows/good.json', name: 'caller ID and flow rules' }, children: [] })]);
   });
 
-  test('markup, quotes, newlines and characters XML cannot hold survive as text a parser reads back', () => {
+  test('markup, quotes, control characters and characters XML cannot hold come out as text a parser reads back', () => {
     const message = 'a <b> & "c" \'d\' ]]> tab\there\nnext line\r\u0001\u001f\ufffe\ud800 pair \ud83d\udcde end';
     const tree = parseXml(renderJunit({
       instanceArn: 'arn', claimedNumbers: 0,
       files: [{ file: 'flows/<odd> & "name".json', findings: [{ ruleId: 'FLOW_TOO_MANY_ACTIONS', severity: Severity.ERROR, message }] }],
     }));
-    const readable = 'a <b> & "c" \'d\' ]]> tab\there\nnext line\r pair \ud83d\udcde end';
+    // Control characters are shown escaped, as in every format; U+FFFE, which XML cannot hold, is dropped.
+    const readable = 'a <b> & "c" \'d\' ]]> tab\\there\\nnext line\\r\\u0001\\u001f\\ud800 pair \ud83d\udcde end';
     const suite = tree.children[0];
     expect(suite.attrib.name).toBe('flows/<odd> & "name".json');
-    // Attribute values keep tab, LF and CR because they are written as character references.
     expect(suite.children[0].children[0].attrib.message).toBe(readable);
-    // In text, XML turns CR LF and lone CR into LF.
-    expect(suite.children[0].children[0].text).toBe(`flows/<odd> & "name".json: error FLOW_TOO_MANY_ACTIONS: ${readable.replace(/\r\n?/g, '\n')}`);
+    expect(suite.children[0].children[0].text).toBe(`flows/<odd> & "name".json: error FLOW_TOO_MANY_ACTIONS: ${readable}`);
   });
 
-  test('escaping functions', () => {
+  test('escaping functions: attribute values keep tab, LF and CR as references, which a parser does not normalize', () => {
     expect(xmlText('<a href="x">&</a> ]]>')).toBe('&lt;a href="x"&gt;&amp;&lt;/a&gt; ]]&gt;');
     expect(xmlAttribute('"\'\t\n\r<&')).toBe('&quot;&apos;&#9;&#10;&#13;&lt;&amp;');
     expect(xmlText('\u0000\u0008\u000b\u000c\u000e\uffff\udc00ok\u0009\u000a\u000d')).toBe('ok\t\n\r');

@@ -2,6 +2,8 @@ import * as path from 'path';
 import { ALL_RULES, findRule } from '../core/catalogue';
 import { CallerIdInputError } from '../core/errors';
 import { Severity } from '../core/findings';
+import { parseJsonText, readTextFile } from '../core/json-text';
+import { printable } from '../core/printable';
 import { RuleDefinition } from '../core/rule-definition';
 import { AcknowledgedFinding, ReportFinding } from './report-formats';
 
@@ -32,20 +34,34 @@ const KEYS = ['rule', 'reason', 'file', 'actionId', 'number'] as const;
  * @throws CallerIdInputError naming the entry, what is wrong with it and what is accepted
  */
 export function parseAcknowledgementsFile(text: string, file: string, rules: readonly RuleDefinition[] = ALL_RULES): Acknowledgement[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new CallerIdInputError(`${file}: the acknowledgements file is not JSON (${(e as Error).message})`);
-  }
+  const label = printable(file);
+  // Duplicate keys are refused like in flows: an entry with "file" twice would otherwise scope by the last one.
+  const { value } = parseJsonText(text, { source: label, subject: 'the acknowledgements file is', expected: EXPECTED });
   if (!Array.isArray(value)) {
     throw new CallerIdInputError(
-      `${file}: expected a JSON array of acknowledgements such as [{ "rule": "CALLER_ID_DYNAMIC", "reason": "why this is acceptable", ` +
+      `${label}: expected a JSON array of acknowledgements such as [{ "rule": "CALLER_ID_DYNAMIC", "reason": "why this is acceptable", ` +
         `"file": "flows/*.json", "actionId": "<action Identifier>", "number": "+81368001234" }], got ${describe(value)}`,
     );
   }
   const baseDir = path.dirname(path.resolve(file));
-  return value.map((entry, i) => parseEntry(entry, `${file}[${i}]`, baseDir, rules));
+  return value.map((entry, i) => parseEntry(entry, `${label}[${i}]`, baseDir, rules));
+}
+
+const EXPECTED = 'a JSON array of { "rule", "reason", "file"?, "actionId"?, "number"? }';
+
+/**
+ * The most bytes read of an acknowledgements file: an entry is a line or two, so this is some hundred thousand
+ * entries, far more than anyone reviews.
+ */
+const MAX_ACKNOWLEDGEMENTS_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Reads and parses `--acknowledgements FILE`, within a bound, in any encoding flows may have. */
+export function readAcknowledgementsFile(file: string, rules: readonly RuleDefinition[] = ALL_RULES): Acknowledgement[] {
+  const text = readTextFile({
+    file, what: 'acknowledgements file', maxBytes: MAX_ACKNOWLEDGEMENTS_FILE_BYTES,
+    whyBounded: 'that would be some hundred thousand acknowledgements',
+  });
+  return parseAcknowledgementsFile(text, file, rules);
 }
 
 function parseEntry(entry: unknown, source: string, baseDir: string, rules: readonly RuleDefinition[]): Acknowledgement {

@@ -7,6 +7,9 @@ import { checkFlowExport, ExportCheck } from '../core/flow/check';
 import { FlowKind, readFlowExport } from '../core/flow/reader';
 import { Finding } from '../core/findings';
 import { Inventory, InventoryDocument } from '../core/inventory';
+import { readFlowFile } from '../core/json-text';
+import { printable } from '../core/printable';
+import { describeError } from './io';
 
 /** What every file is checked against; plain data, so it can be handed to worker threads. */
 export interface CheckRequest {
@@ -61,20 +64,20 @@ function runWorker(files: readonly string[], request: CheckRequest): Promise<Fil
 }
 
 function checkFile(file: string, inventory: Inventory, request: CheckRequest): FileResult {
-  let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return { file, findings: [], unreadable: `${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
-  }
-  try {
-    const read = readFlowExport(text, file);
+    const read = readFlowExport(readFlowFile(file), printable(file));
     return {
       file,
       ...checkFlowExport(read, { inventory, approvedExternalNumbers: request.approvedExternalNumbers, defaultType: request.defaultType }),
     };
   } catch (e) {
     if (e instanceof CallerIdInputError) return { file, findings: [], unreadable: e.message };
-    throw e;
+    // Not a problem of the input that a rule describes: the other files are still checked, and this one is
+    // reported like an unreadable one (exit code 2) with what happened, rather than ending the run with a stack.
+    return {
+      file, findings: [],
+      unreadable: `${printable(file)}: could not be checked: the check failed unexpectedly (${describeError(e)}). ` +
+        'This is a fault in connect-caller-id, not a finding about the flow; please report it with the file.',
+    };
   }
 }

@@ -1,10 +1,11 @@
-import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { CallerIdInputError } from '../core/errors';
 import { ContactFlowType } from '../core/flow/model';
 import { FLOW_MODULE, FlowKind } from '../core/flow/reader';
 import { InventoryDocument } from '../core/inventory';
-import { Acknowledgement, acknowledgementsFromRuleIds, parseAcknowledgementsFile } from './acknowledgements';
+import { parseJsonText, readInventoryFile } from '../core/json-text';
+import { printable, printableLines } from '../core/printable';
+import { Acknowledgement, acknowledgementsFromRuleIds, readAcknowledgementsFile } from './acknowledgements';
 import { checkFiles } from './check-files';
 import { buildCheckReport } from './check-report';
 import { inventoryFromFile } from './inventory-source';
@@ -61,14 +62,15 @@ export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
   let inventory: InventoryDocument;
   let acknowledgements: Acknowledgement[];
   try {
-    inventory = inventoryFromFile(readJson(values.numbers, 'inventory'), values.numbers, values['instance-arn']);
+    inventory = inventoryFromFile(readInventory(values.numbers), printable(values.numbers), values['instance-arn']);
     acknowledgements = [
       ...acknowledgementsFromRuleIds(values.acknowledge ?? [], cwd),
-      ...(values.acknowledgements ? parseAcknowledgementsFile(readText(values.acknowledgements, 'acknowledgements'), values.acknowledgements) : []),
+      ...(values.acknowledgements ? readAcknowledgementsFile(values.acknowledgements) : []),
     ];
   } catch (e) {
     if (e instanceof CallerIdInputError) {
-      io.err(e.message);
+      // The one message that is several lines by design; every value in it is quoted.
+      io.err(printableLines(e.message));
       return ExitCode.USAGE;
     }
     throw e;
@@ -127,19 +129,9 @@ function parseApprovedExternal(entries: readonly string[]): Record<string, strin
   return approved;
 }
 
-function readText(file: string, what: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new CallerIdInputError(`${file}: cannot read the ${what} file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
-function readJson(file: string, what: string): unknown {
-  const text = readText(file, what);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CallerIdInputError(`${file}: the ${what} is not JSON (${(e as Error).message})`);
-  }
+function readInventory(file: string): unknown {
+  return parseJsonText(readInventoryFile(file), {
+    source: printable(file), subject: 'is',
+    expected: 'cdk.context.json or an inventory { "instanceArn": ..., "numbers": [...] } as connect-caller-id lookup writes it',
+  }).value;
 }

@@ -1,5 +1,6 @@
 import { CHECK_USAGE, runCheck } from './check';
-import { CliIo, ExitCode, UsageError } from './io';
+import { printable } from '../core/printable';
+import { CliIo, describeError, ExitCode, UsageError } from './io';
 import { packageVersion } from './version';
 
 const USAGE = `Usage: connect-caller-id <command> [options]
@@ -42,10 +43,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   } catch (e) {
     if (e instanceof UsageError) {
       const usage = command === 'check' ? CHECK_USAGE : command === 'lookup' ? (await import('./lookup')).LOOKUP_USAGE : USAGE;
-      io.err(`connect-caller-id: ${e.message}\n\n${usage}`);
+      io.err(`connect-caller-id: ${printable(e.message)}\n\n${usage}`);
       return ExitCode.USAGE;
     }
-    throw e;
+    // Whatever else goes wrong ends as one clear line and exit code 2, never a stack trace.
+    io.err(`connect-caller-id: ${command === undefined ? '' : `${printable(command)}: `}stopped by an unexpected failure (${printable(describeError(e))}). ` +
+      'This is a fault in connect-caller-id, not a finding about the input; please report it.');
+    return ExitCode.USAGE;
   }
 }
 

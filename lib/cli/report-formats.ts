@@ -3,6 +3,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { ALL_RULES } from '../core/catalogue';
 import { Finding, Severity } from '../core/findings';
+import { printable, printableJson } from '../core/printable';
 import { RuleDefinition } from '../core/rule-definition';
 
 /** The output formats of `check`. */
@@ -85,7 +86,7 @@ export function renderReport(report: CheckReport, format: ReportFormat, options:
   switch (format) {
     case ReportFormat.TEXT: return renderText(report);
     case ReportFormat.JSON: return { out: [renderJson(report)], err: [] };
-    case ReportFormat.SARIF: return { out: [JSON.stringify(renderSarif(report, options), undefined, 2)], err: diagnostics(report) };
+    case ReportFormat.SARIF: return { out: [printableJson(JSON.stringify(renderSarif(report, options), undefined, 2))], err: diagnostics(report) };
     case ReportFormat.JUNIT: return { out: [renderJunit(report)], err: diagnostics(report) };
     case ReportFormat.GITHUB: return { out: renderGithub(report, options), err: [summary(report)] };
   }
@@ -111,7 +112,10 @@ function summary(report: CheckReport): string {
     `${partlyChecked > 0 ? `, ${partlyChecked} without a flow type (rules that need one not run)` : ''}`;
 }
 
-/** What a person reading the log of a run that writes a document should still see. */
+/**
+ * What a person reading the log should see besides the findings. Like every line printed from users' files, with
+ * control and invisible characters escaped (`printable`), so a value cannot forge or recolour lines of a CI log.
+ */
 function diagnostics(report: CheckReport): string[] {
   return [
     ...report.files.flatMap((f) => [
@@ -120,7 +124,7 @@ function diagnostics(report: CheckReport): string[] {
     ]),
     ...report.unusedAcknowledgements ?? [],
     summary(report),
-  ];
+  ].map(printable);
 }
 
 // --- text -------------------------------------------------------------------------------------------------------
@@ -133,7 +137,7 @@ function renderText(report: CheckReport): RenderedReport {
 
 function textLine(file: string, f: ReportFinding): string {
   const position = f.line !== undefined ? `:${f.line}${f.column !== undefined ? `:${f.column}` : ''}` : '';
-  return `${file}${position}: ${f.severity} ${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}: ${f.message}`;
+  return printable(`${file}${position}: ${f.severity} ${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}: ${f.message}`);
 }
 
 // --- json -------------------------------------------------------------------------------------------------------
@@ -141,7 +145,7 @@ function textLine(file: string, f: ReportFinding): string {
 /** One document; the shape of `--json`, with the acknowledged warnings and unused acknowledgements added. */
 function renderJson(report: CheckReport): string {
   const { errors, warnings, acknowledged, unreadable } = countReport(report);
-  return JSON.stringify({
+  return printableJson(JSON.stringify({
     instanceArn: report.instanceArn,
     files: report.files.map((r) => ({
       file: r.file,
@@ -153,7 +157,7 @@ function renderJson(report: CheckReport): string {
     })),
     errors, warnings, acknowledged, unreadable,
     ...(report.unusedAcknowledgements?.length ? { unusedAcknowledgements: report.unusedAcknowledgements } : {}),
-  }, undefined, 2);
+  }, undefined, 2));
 }
 
 // --- SARIF 2.1.0 ------------------------------------------------------------------------------------------------
@@ -369,8 +373,9 @@ const XML_ENTITIES: Record<string, string> = {
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;',
 };
 
-const attr = xmlAttribute;
-const text = xmlText;
+// Values from users' files are also made printable, as in every other format, so a report viewer shows what they hold.
+const attr = (value: string) => xmlAttribute(printable(value));
+const text = (value: string) => xmlText(printable(value));
 
 // --- GitHub Actions workflow commands ---------------------------------------------------------------------------
 
@@ -405,11 +410,12 @@ function githubPath(file: string, cwd: string): string {
 
 /**
  * A workflow command, escaped as the Actions toolkit (`@actions/core`, `command.ts`) escapes it: in the message
- * `%`, CR and LF; in property values also `:` and `,`, which separate properties.
+ * `%`, CR and LF; in property values also `:` and `,`, which separate properties. Other control and invisible
+ * characters are escaped first (`printable`), as in every line `check` prints.
  */
 export function workflowCommand(command: string, properties: Record<string, string>, message: string): string {
-  const props = Object.entries(properties).map(([k, v]) => `${k}=${escapeProperty(v)}`).join(',');
-  return `::${command}${props ? ` ${props}` : ''}::${escapeData(message)}`;
+  const props = Object.entries(properties).map(([k, v]) => `${k}=${escapeProperty(printable(v))}`).join(',');
+  return `::${command}${props ? ` ${props}` : ''}::${escapeData(printable(message))}`;
 }
 
 export function escapeData(value: string): string {

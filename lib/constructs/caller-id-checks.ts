@@ -19,7 +19,8 @@ import { CallProgressFlow } from './call-progress-flow';
 import { ClaimedNumbers } from './claimed-numbers';
 import { instanceIdOfArn } from './connect-arns';
 import { ExportedFlow } from './flow-file';
-import { literal } from './flow-support';
+import { NumberUse } from './caller-id-verification';
+import { flowNumberUse, literal } from './flow-support';
 import { OutboundCampaign } from './outbound-campaign';
 import { OutboundQueue } from './outbound-queue';
 import { OutboundWhisperFlow } from './outbound-whisper-flow';
@@ -175,14 +176,16 @@ class ResourceCheck {
     }
     this.findings.push(...findings.map((f) => ({ ...f, message: describeTemplateValue(f.message) })));
 
+    const actions = new Map(read.flow.Actions.map((a) => [a.Identifier, a]));
     for (const use of uses) {
       const value = use.value;
       if (value === undefined || callerIdValueForm(value) !== 'static' || this.isApproved(value)) continue;
+      const numberUse = flowNumberUse(actions.get(use.actionId)!);
       if (read.isDeployTimeValue(value)) {
         const cfn = read.cloudFormationValue(value);
-        if (!this.index.isClaimInApp(this.stack, cfn)) this.use(numbers, Token.asString(cfn));
+        if (!this.index.isClaimInApp(this.stack, cfn)) this.use(numbers, Token.asString(cfn), numberUse);
       } else if (parseE164(value).ok) {
-        this.use(numbers, value);
+        this.use(numbers, value, numberUse);
       }
     }
   }
@@ -257,7 +260,7 @@ class ResourceCheck {
     if (number === undefined) return;
     if (Token.isUnresolved(number)) {
       if (this.index.isClaimInApp(this.stack, number)) return;
-      this.use(this.claimedNumbersFor(instance, instanceProperty), number);
+      this.use(this.claimedNumbersFor(instance, instanceProperty), number, { context: CallerIdContext.CAMPAIGN });
       return;
     }
     const numbers = this.claimedNumbersFor(instance, instanceProperty);
@@ -267,7 +270,7 @@ class ResourceCheck {
       ...(approval !== undefined ? { approvedExternal: { approvalReference: approval } } : {}),
     });
     this.findings.push(...findings);
-    if (approval === undefined && parseE164(number).ok) this.use(numbers, number);
+    if (approval === undefined && parseE164(number).ok) this.use(numbers, number, { context: CallerIdContext.CAMPAIGN });
   }
 
   private isApproved(number: string): boolean {
@@ -298,7 +301,7 @@ class ResourceCheck {
     if (!inventory) return undefined;
     const claimed = inventory.getByArn(arn);
     if (claimed) {
-      this.use(numbers, claimed.number);
+      this.use(numbers, claimed.number, { context: CallerIdContext.QUEUE });
       return claimed.number;
     }
     // An inventory declared without ARNs cannot tell an unknown ARN from a claimed number's; Connect decides.
@@ -310,8 +313,8 @@ class ResourceCheck {
     return undefined;
   }
 
-  private use(numbers: ClaimedNumbers | undefined, number: string): void {
-    numbers?._useNumber(this.resource, number);
+  private use(numbers: ClaimedNumbers | undefined, number: string, use: NumberUse): void {
+    numbers?._useNumber(this.resource, number, use);
   }
 
   /** The ClaimedNumbers of the resource's instance; when it cannot be told, a warning says so (once). */

@@ -1,121 +1,165 @@
-import { CustomResource, Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'crypto';
-import { MAX_NUMBERS_PER_RESOURCE } from '../core/deploy-time-check';
+import {
+  ARN_PREFIX_ATTRIBUTE, CallerIdCheckProperties, CHECK_RESOURCE_TYPE, CheckedNumber, CheckedUse, MAX_RETURNED_ARNS, arnAttributeOfNumber,
+} from '../core/deploy-time-check';
+import { CallerIdContext } from '../core/rule-definition';
 import { handlerAssetPath } from './handler-asset';
 import { requireValidations } from './report';
 
+/** How a construct uses a number, for the rules the check applies to it at deploy time. */
+export interface NumberUse {
+  readonly context: CallerIdContext;
+  /**
+   * The static destination of the call, for the rules about where a caller ID may call.
+   * @default - none: the destination rules do not apply
+   */
+  readonly destination?: string;
+}
 
-const RESOURCE_TYPE = 'Custom::ConnectCallerIdCheck';
+/** Environment variable through which the handler learns its log group, which it names in failure reasons. */
+export const LOG_GROUP_ENVIRONMENT_VARIABLE = 'CALLER_ID_CHECK_LOG_GROUP';
 
 const checksByStack = new WeakMap<Stack, Map<string, CallerIdVerification>>();
 
-interface Chunk {
-  readonly resource: CustomResource;
-  readonly numbers: string[];
-  /** Construct paths using each number, by index. */
-  readonly users: string[][];
-}
-
-interface Slot {
-  readonly chunk: Chunk;
-  readonly index: number;
+interface Entry {
+  /** The number, or a token that resolves to it at deploy time. */
+  readonly number: string;
+  /** What the entries are sorted by: the number, or the token as it resolves in the template. */
+  readonly sortKey: string;
+  readonly uses: Map<string, CheckedUse>;
+  arn?: string;
+  arnAttribute?: string;
 }
 
 /**
- * The deploy-time check of one stack against one instance: lists the instance's numbers with
- * `ListPhoneNumbersV2` when the stack deploys, refuses the deployment if any used number is not claimed, and
- * returns the phone-number ARNs that queues need.
+ * The deploy-time check of one stack against one instance: a single `Custom::ConnectCallerIdCheck` that lists
+ * each target (the instance and the traffic distribution groups whose numbers it may use) once when the stack
+ * deploys, refuses the deployment if a used number is not claimed or breaks a country or number-type rule,
+ * and returns the phone-number ARNs that queues need and the inventory does not record.
  */
 export class CallerIdVerification extends Construct {
-  /** The check of `stack` against `targetArn`, created on first use. */
-  public static forTarget(stack: Stack, targetArn: string): CallerIdVerification {
-    let byTarget = checksByStack.get(stack);
-    if (!byTarget) checksByStack.set(stack, byTarget = new Map());
-    let check = byTarget.get(targetArn);
+  /**
+   * The check of `stack` against the instance, created on first use.
+   *
+   * @param targetArns what the check lists: the instance first, then traffic distribution groups
+   */
+  public static forInstance(stack: Stack, instanceArn: string, targetArns: readonly string[] = [instanceArn]): CallerIdVerification {
+    let byInstance = checksByStack.get(stack);
+    if (!byInstance) checksByStack.set(stack, byInstance = new Map());
+    let check = byInstance.get(instanceArn);
     if (!check) {
-      check = new CallerIdVerification(stack, `ConnectCallerIdCheck${hash(stack.resolve(targetArn))}`, targetArn);
-      byTarget.set(targetArn, check);
+      check = new CallerIdVerification(stack, `ConnectCallerIdCheck${hash(stack.resolve(instanceArn))}`, targetArns);
+      byInstance.set(instanceArn, check);
     }
     return check;
   }
 
-  private readonly slots = new Map<string, Slot>();
-  private readonly chunks: Chunk[] = [];
+  private readonly resource: CustomResource;
+  private readonly entries = new Map<string, Entry>();
   private readonly guardNumbers = new Set<string>();
-  private readonly guardUsers: string[] = [];
+  private readonly guardUses = new Map<string, CheckedUse>();
+  private returnedArns = 0;
 
-  private constructor(scope: Stack, id: string, private readonly targetArn: string) {
+  private constructor(scope: Stack, id: string, targetArns: readonly string[]) {
     super(scope, id);
+    const properties: Record<keyof CallerIdCheckProperties, unknown> = {
+      TargetArns: [...targetArns],
+      Numbers: Lazy.any({ produce: () => this.renderNumbers() }),
+      GuardNumbers: Lazy.list({ produce: () => [...this.guardNumbers].sort() }, { omitEmpty: true }),
+      GuardUsedBy: Lazy.any({ produce: () => sortedUses(this.guardUses) }, { omitEmptyArray: true }),
+    };
+    this.resource = new CustomResource(this, 'Check', {
+      serviceToken: CallerIdCheckProvider.of(scope).serviceToken,
+      resourceType: CHECK_RESOURCE_TYPE,
+      properties,
+    });
+  }
+
+  /** Registers `number` as used by `user`, which then deploys only after the check passed. */
+  public use(user: IConstruct, number: string, use: NumberUse): void {
+    this.register(user, number, use);
+    user.node.addDependency(this.resource);
   }
 
   /**
-   * Registers `number` as used by `user` (which then deploys only after the check passed) and returns a token
-   * for the number's phone-number ARN.
+   * Registers `number` as the caller ID number of the queue `user` and returns the phone-number ARN the queue
+   * takes: `inventoryArn`, which the check verifies against the listing, or else the ARN the check returns.
    */
-  public use(user: IConstruct, number: string): string {
-    // Tokens are keyed by what they resolve to, so two references to one parameter share a slot.
-    const key = Token.isUnresolved(number) ? JSON.stringify(Stack.of(this).resolve(number)) : number;
-    let slot = this.slots.get(key);
-    if (!slot) {
-      slot = this.allocate(number);
-      this.slots.set(key, slot);
+  public useForQueue(user: IConstruct, number: string, inventoryArn: string | undefined): string {
+    const entry = this.register(user, number, { context: CallerIdContext.QUEUE });
+    if (inventoryArn !== undefined) {
+      entry.arn = inventoryArn;
+      user.node.addDependency(this.resource);
+      return inventoryArn;
     }
-    const users = slot.chunk.users[slot.index];
-    if (!users.includes(user.node.path)) users.push(user.node.path);
-    user.node.addDependency(slot.chunk.resource);
-    return slot.chunk.resource.getAttString(`Arn${slot.index}`);
+    if (entry.arnAttribute === undefined) {
+      if (this.returnedArns >= MAX_RETURNED_ARNS) {
+        throw new Error(`${user.node.path}: the deploy-time check of stack ${Stack.of(this).stackName} already returns the phone-number ARNs ` +
+          `of ${MAX_RETURNED_ARNS} caller ID numbers that the inventory records no ARN for, the most that fit in CloudFormation's ` +
+          `4096-byte custom resource response; ${Token.isUnresolved(number) ? 'this queue\'s number' : number} would be one more. ` +
+          'Record each number\'s arn in the inventory (connect-caller-id lookup does; ClaimedNumbers.fromNumbers takes arn), so the check ' +
+          'only verifies it, or move some of the queues to another stack');
+      }
+      this.returnedArns++;
+      // A token's attribute is named after what it resolves to in the template, as stable as the number itself.
+      entry.arnAttribute = Token.isUnresolved(number) ? `T${hash(entry.sortKey)}` : arnAttributeOfNumber(number);
+    }
+    // The reference makes the queue depend on the check; a DependsOn beside it would be redundant.
+    return Fn.join('', [this.resource.getAttString(ARN_PREFIX_ATTRIBUTE), this.resource.getAttString(entry.arnAttribute)]);
   }
 
   /**
    * Registers the numbers a call-time guard of `user` lets through, so a number the inventory lists but the
-   * instance no longer claims fails the deployment instead of passing the guard. No ARNs come back for them, so
-   * they all go on the first check resource, whatever their count.
+   * target no longer claims fails the deployment instead of passing the guard. No ARNs come back for them, so
+   * their count does not matter.
    */
-  public guard(user: IConstruct, numbers: readonly string[]): void {
-    const chunk = this.chunks[0] ?? this.newChunk(0);
+  public guard(user: IConstruct, numbers: readonly string[], context: CallerIdContext): void {
     for (const n of numbers) this.guardNumbers.add(n);
-    if (!this.guardUsers.includes(user.node.path)) this.guardUsers.push(user.node.path);
-    user.node.addDependency(chunk.resource);
+    this.guardUses.set(useKey(user, { context }), checkedUse(user, { context }));
+    user.node.addDependency(this.resource);
   }
 
-  private allocate(number: string): Slot {
-    let chunk = this.chunks[this.chunks.length - 1];
-    if (!chunk || chunk.numbers.length >= MAX_NUMBERS_PER_RESOURCE) chunk = this.newChunk(this.chunks.length);
-    chunk.numbers.push(number);
-    chunk.users.push([]);
-    return { chunk, index: chunk.numbers.length - 1 };
+  private register(user: IConstruct, number: string, use: NumberUse): Entry {
+    // Tokens are keyed by what they resolve to, so two references to one parameter share an entry.
+    const key = Token.isUnresolved(number) ? JSON.stringify(Stack.of(this).resolve(number)) : number;
+    let entry = this.entries.get(key);
+    if (!entry) this.entries.set(key, entry = { number, sortKey: key, uses: new Map() });
+    entry.uses.set(useKey(user, use), checkedUse(user, use));
+    return entry;
   }
 
-  private newChunk(index: number): Chunk {
-    const numbers: string[] = [];
-    const users: string[][] = [];
-    const stack = Stack.of(this);
-    const resource = new CustomResource(this, `Check${index}`, {
-      serviceToken: CallerIdCheckProvider.of(stack).serviceToken,
-      resourceType: RESOURCE_TYPE,
-      properties: {
-        TargetArn: this.targetArn,
-        Numbers: Lazy.list({ produce: () => numbers }),
-        UsedBy: Lazy.list({ produce: () => users.map((u) => u.join(', ')) }),
-        PhysicalId: `connect-caller-id-check-${hash(stack.resolve(this.targetArn))}-${index}`,
-        ...(index === 0 ? {
-          GuardNumbers: Lazy.list({ produce: () => [...this.guardNumbers] }, { omitEmpty: true }),
-          GuardUsedBy: Lazy.list({ produce: () => this.guardUsers }, { omitEmpty: true }),
-        } : {}),
-      },
-    });
-    // Each check lists the whole instance; one at a time keeps a large stack's checks within Connect's API quota.
-    const previous = this.chunks[this.chunks.length - 1];
-    if (previous) resource.node.addDependency(previous.resource);
-    const chunk = { resource, numbers, users };
-    this.chunks.push(chunk);
-    return chunk;
+  private renderNumbers(): CheckedNumber[] {
+    return [...this.entries.values()]
+      .sort((a, b) => compare(a.sortKey, b.sortKey))
+      .map((e) => ({
+        Number: e.number,
+        UsedBy: sortedUses(e.uses),
+        ...(e.arn !== undefined ? { Arn: e.arn } : {}),
+        ...(e.arnAttribute !== undefined ? { ArnAttribute: e.arnAttribute } : {}),
+      }));
   }
+}
+
+function checkedUse(user: IConstruct, use: NumberUse): CheckedUse {
+  return { Path: user.node.path, Context: use.context, ...(use.destination !== undefined ? { Destination: use.destination } : {}) };
+}
+
+function useKey(user: IConstruct, use: NumberUse): string {
+  return `${user.node.path}\n${use.context}\n${use.destination ?? ''}`;
+}
+
+function sortedUses(uses: ReadonlyMap<string, CheckedUse>): CheckedUse[] {
+  return [...uses.entries()].sort(([a], [b]) => compare(a, b)).map(([, u]) => u);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The Lambda function and provider behind every check of one stack. */
@@ -137,13 +181,16 @@ class CallerIdCheckProvider extends Construct {
     handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['connect:ListPhoneNumbersV2'], resources: ['*'] }));
 
     const onEvent = new lambda.Function(this, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(handlerAssetPath()),
       timeout: Duration.minutes(5),
       memorySize: 256,
       role: handlerRole,
       logGroup: handlerLogs,
+      // The provider framework's failure reason points at /aws/lambda/<function>, which this function does not
+      // write to; the handler names its real log group instead.
+      environment: { [LOG_GROUP_ENVIRONMENT_VARIABLE]: handlerLogs.logGroupName },
       description: 'Verifies at deploy time that the caller ID numbers used in the stack are claimed in Amazon Connect',
     });
 
@@ -167,8 +214,8 @@ class CallerIdCheckProvider extends Construct {
     });
     Validations.of(onEvent).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'The handler is bundled for and tested on Node.js 22 (esbuild target node22); the runtime moves with this '
-        + 'package, not with the newest runtime Lambda offers.',
+      reason: 'The handler runs on Node.js 24, the newest Node.js runtime aws-cdk-lib 2.276 offers, and is bundled for it '
+        + '(esbuild target node24); the runtime moves with this package, tested, not with whatever runtime Lambda adds next.',
     });
   }
 }
@@ -176,4 +223,3 @@ class CallerIdCheckProvider extends Construct {
 function hash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8).toUpperCase();
 }
-

@@ -8,8 +8,9 @@ import { CallerIdInputError } from '../core/errors';
 import {
   ClaimedNumber, Inventory, inventoryContextKey, InventoryDocument, InventoryRules, parseInventoryDocument, PhoneNumberType,
 } from '../core/inventory';
+import { CallerIdContext } from '../core/rule-definition';
 import { finding } from '../core/rules';
-import { CallerIdVerification } from './caller-id-verification';
+import { CallerIdVerification, NumberUse } from './caller-id-verification';
 import { StackBudget } from './stack-budget';
 import { reportFindings } from './report';
 
@@ -335,38 +336,23 @@ export class ClaimedNumbers extends Construct {
    * Registers the numbers a call-time guard of `user` lets through for the deploy-time check.
    * @internal
    */
-  public _guardNumbers(user: IConstruct, numbers: readonly string[]): void {
-    if (!this.deployTimeCheck || numbers.length === 0) return;
-    const byTarget = new Map<string, string[]>();
-    for (const n of numbers) {
-      const target = this.targetOf(n);
-      byTarget.set(target, [...(byTarget.get(target) ?? []), n]);
-    }
-    for (const [target, listed] of byTarget) CallerIdVerification.forTarget(Stack.of(user), target).guard(user, listed);
+  public _guardNumbers(user: IConstruct, numbers: readonly string[], context: CallerIdContext): void {
+    if (this.deployTimeCheck && numbers.length > 0) CallerIdVerification.forInstance(Stack.of(user), this.instanceArn, this.targetArns).guard(user, numbers, context);
   }
 
   /**
-   * Registers a static caller ID number used by `user` for the deploy-time check and returns the number's
-   * phone-number ARN (from the live target when the check is on, else from the inventory).
+   * Registers a static caller ID number used by `user` for the deploy-time check. For a queue, returns the
+   * number's phone-number ARN: the inventory's (verified by the check when it is on), else the one the check
+   * returns from the live listing.
    * @internal
    */
-  public _useNumber(user: IConstruct, number: string): string | undefined {
-    if (this.deployTimeCheck) {
-      return CallerIdVerification.forTarget(Stack.of(user), this.targetOf(number)).use(user, number);
-    }
-    return this._inventory?.get(number)?.arn;
-  }
-
-  /**
-   * The target to verify a number against: the one whose inventory lists it, else the instance (a token, or a
-   * number the inventory does not list, which the check then refuses naming the instance).
-   */
-  private targetOf(number: string): string {
-    if (this.trafficDistributionGroupArns.length === 0 || Token.isUnresolved(number)) return this.instanceArn;
-    for (const target of this.targetArns) {
-      if (this.inventories.get(target)?.numbers.some((n) => n.number === number)) return target;
-    }
-    return this.instanceArn;
+  public _useNumber(user: IConstruct, number: string, use: NumberUse): string | undefined {
+    const inventoryArn = Token.isUnresolved(number) ? undefined : this._inventory?.get(number)?.arn;
+    if (!this.deployTimeCheck) return inventoryArn;
+    const check = CallerIdVerification.forInstance(Stack.of(user), this.instanceArn, this.targetArns);
+    if (use.context === CallerIdContext.QUEUE) return check.useForQueue(user, number, inventoryArn);
+    check.use(user, number, use);
+    return undefined;
   }
 
   private setInventories(documents: readonly InventoryDocument[]): void {

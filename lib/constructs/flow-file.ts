@@ -11,7 +11,7 @@ import { assertFlowNesting, readFlowExport } from '../core/flow/reader';
 import { callerIdValueForm } from '../core/rules';
 import { CallerId } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
-import { validateName } from './flow-support';
+import { flowNumberUse, validateName } from './flow-support';
 import { IOutboundWhisperFlow } from './outbound-whisper-flow';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
@@ -109,10 +109,11 @@ export class ExportedFlow extends Construct {
       this.callerId = callerIdValueForm(presented) === 'static' ? CallerId.fromNumber(presented) : CallerId.fromPath(presented);
     }
 
+    const actions = new Map(flow.Actions.map((a) => [a.Identifier, a]));
     for (const use of callerIdUses(flow)) {
       const value = use.value;
       if (value === undefined || callerIdValueForm(value) !== 'static' || Object.prototype.hasOwnProperty.call(approved, value)) continue;
-      if (Token.isUnresolved(value) || parseE164(value).ok) claimedNumbers._useNumber(this, value);
+      if (Token.isUnresolved(value) || parseE164(value).ok) claimedNumbers._useNumber(this, value, flowNumberUse(actions.get(use.actionId)!));
     }
   }
 

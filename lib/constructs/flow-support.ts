@@ -1,16 +1,18 @@
 import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { NumberFacts, NumberOrigin, NumberTypeSource } from '../core/country-rules';
+import { parseE164 } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
 import { ActionHandle, FlowBuilder } from '../core/flow/builder';
 import { guardableNumbers, guardMayLetThrough } from '../core/flow/guard';
 import { FlowStructureRules } from '../core/flow/structure';
-import { ActionTypes, FlowDocument } from '../core/flow/model';
+import { ActionTypes, FlowAction, FlowDocument } from '../core/flow/model';
 import { Finding } from '../core/findings';
 import {
   CallerIdContext, judgeCallerIdFacts, judgeCallerIdName, judgeDynamicCallerId, judgeStaticCallerId,
 } from '../core/rules';
 import { CallerId, CallerIdKind } from './caller-id';
+import { NumberUse } from './caller-id-verification';
 import { ClaimedNumbers, IClaimedPhoneNumber } from './claimed-numbers';
 
 /** What else is known about a caller ID's use, for the rules beyond the number itself. */
@@ -120,10 +122,20 @@ export function assertClaimedByInstance(scope: IConstruct, claimedNumbers: Claim
  * the live instance has confirmed them. Approved external numbers are not registered: the instance does not
  * list them, so the check would refuse them.
  */
-export function registerStaticNumbers(user: IConstruct, claimedNumbers: ClaimedNumbers, callerIds: readonly CallerId[]): void {
+export function registerStaticNumbers(user: IConstruct, claimedNumbers: ClaimedNumbers, callerIds: readonly CallerId[], use: NumberUse): void {
   for (const callerId of callerIds) {
-    if (callerId.kind === CallerIdKind.STATIC_NUMBER) claimedNumbers._useNumber(user, callerId.value!);
+    if (callerId.kind === CallerIdKind.STATIC_NUMBER) claimedNumbers._useNumber(user, callerId.value!, use);
   }
+}
+
+/**
+ * How a flow action that places a call uses its caller ID, for the rules the deploy-time check applies: Call
+ * phone number in an outbound whisper flow, or a transfer with its destination when that is a literal number.
+ */
+export function flowNumberUse(action: FlowAction): NumberUse {
+  if (action.Type === ActionTypes.CALL_PHONE_NUMBER) return { context: CallerIdContext.OUTBOUND_WHISPER };
+  const destination = action.Parameters.ThirdPartyPhoneNumber;
+  return { context: CallerIdContext.TRANSFER, ...(typeof destination === 'string' && parseE164(destination).ok ? { destination } : {}) };
 }
 
 /**

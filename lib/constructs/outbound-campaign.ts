@@ -191,7 +191,7 @@ export class OutboundCampaign extends Construct {
       tags: [{ key: 'owner', value: claimedNumbers.instanceArn }],
     });
     this.campaignArn = this.resource.attrArn;
-    registerStaticNumbers(this, claimedNumbers, [sourceCallerId]);
+    registerStaticNumbers(this, claimedNumbers, [sourceCallerId], { context: CallerIdContext.CAMPAIGN });
   }
 
   private parameterProblems(props: OutboundCampaignProps): string[] {

@@ -84,7 +84,7 @@ export class OutboundQueue extends Construct {
     if (callerIdNumber?.kind === CallerIdKind.CLAIMED_IN_APP) {
       numberArn = callerIdNumber.claimed!.phoneNumberArn;
     } else if (callerIdNumber?.kind === CallerIdKind.STATIC_NUMBER) {
-      numberArn = claimedNumbers._useNumber(this, callerIdNumber.value!);
+      numberArn = claimedNumbers._useNumber(this, callerIdNumber.value!, { context: CallerIdContext.QUEUE });
       if (numberArn === undefined && !hasErrors(findings)) {
         findings.push(finding(CallerIdRules.QUEUE_ARN_UNKNOWN,
           `callerIdNumber ${callerIdNumber} has no phone-number ARN in the inventory and the deploy-time check is off. ` +

@@ -128,10 +128,10 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
     });
     this.flowArn = this.resource.attrContactFlowArn;
     StackBudget.of(Stack.of(this)).addFlow(this.resource);
-    registerStaticNumbers(this, claimedNumbers, statics);
+    registerStaticNumbers(this, claimedNumbers, statics, { context: CallerIdContext.OUTBOUND_WHISPER });
     // The inventory's numbers a dynamic caller ID may take are verified too (claims made in the app are trusted).
     if (callerId.isDynamic && props.allowedCallerIds === undefined) {
-      claimedNumbers._guardNumbers(this, guardedBy.filter((v) => !Token.isUnresolved(v)));
+      claimedNumbers._guardNumbers(this, guardedBy.filter((v) => !Token.isUnresolved(v)), CallerIdContext.OUTBOUND_WHISPER);
     }
   }
 

@@ -164,10 +164,11 @@ export class TransferToPhoneNumberFlow extends Construct {
     });
     this.flowArn = this.resource.attrContactFlowArn;
     StackBudget.of(Stack.of(this)).addFlow(this.resource);
-    registerStaticNumbers(this, claimedNumbers, [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])]);
+    registerStaticNumbers(this, claimedNumbers, [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])],
+      { context, ...(props.destination.isDynamic ? {} : { destination }) });
     // The inventory's numbers a dynamic caller ID may take are verified too (claims made in the app are trusted).
     if (callerId.isDynamic && props.allowedCallerIds === undefined) {
-      claimedNumbers._guardNumbers(this, guardedBy.filter((v) => !Token.isUnresolved(v)));
+      claimedNumbers._guardNumbers(this, guardedBy.filter((v) => !Token.isUnresolved(v)), context);
     }
   }
 

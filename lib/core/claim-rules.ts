@@ -58,7 +58,7 @@ export function judgeClaimReplacement(claim: DeclaredClaim, listed: readonly Cla
     (claim.retained
       ? 'stays claimed by the instance but is no longer managed by this stack. '
       : 'is released (the removal policy is not RETAIN): Connect returns it to the pool and it is gone. ') +
-    `Restore what the number was claimed with, or acknowledge connect-caller-id:${CLAIM_REPLACED.id} if a new number is meant`)];
+    `Restore what the number was claimed with, or acknowledge ${CLAIM_REPLACED.id} if a new number is meant`)];
 }
 
 function countryOf(number: string): string | undefined {

@@ -101,8 +101,12 @@ function describeShape(value: string): string {
   return 'E.164 allows at most 15 digits after the +';
 }
 
+/** libphonenumber-js reads no input longer than this (its MAX_INPUT_STRING_LENGTH), so no suggestion can come of it. */
+const MAX_SUGGESTION_INPUT = 250;
+
 function suggest(value: string, hintCountries: readonly string[]): string | undefined {
-  if (!/\d/.test(value) || /[a-z]/i.test(value.replace(/\s*(ext\.?|x)\s*\d+$/i, ''))) return undefined;
+  if (value.length > MAX_SUGGESTION_INPUT) return undefined;
+  if (!/\d/.test(value) || /[a-z]/i.test(withoutExtension(value))) return undefined;
   const candidates: string[] = [];
   if (value.trim().startsWith('+')) {
     const parsed = parsePhoneNumberFromString(value);
@@ -115,4 +119,30 @@ function suggest(value: string, hintCountries: readonly string[]): string | unde
     }
   }
   return candidates[0];
+}
+
+/**
+ * `value` less a trailing extension (`ext. 12`, `ext12`, `x 12`), which does not make a value a name. Scanned
+ * from the end: a regular expression for it (`\s*(ext\.?|x)\s*\d+$`) backtracks over every run of
+ * whitespace, which is quadratic in a long value.
+ */
+function withoutExtension(value: string): string {
+  let i = value.length;
+  while (i > 0 && isDigit(value.charCodeAt(i - 1))) i--;
+  if (i === value.length) return value;
+  i = skipSpaceBackwards(value, i);
+  const before = value.slice(Math.max(0, i - 4), i).toLowerCase();
+  const keyword = before.endsWith('ext.') ? 4 : before.endsWith('ext') ? 3 : before.endsWith('x') ? 1 : 0;
+  if (keyword === 0) return value;
+  return value.slice(0, skipSpaceBackwards(value, i - keyword));
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+function skipSpaceBackwards(value: string, end: number): number {
+  let i = end;
+  while (i > 0 && /\s/.test(value[i - 1])) i--;
+  return i;
 }

@@ -1,3 +1,5 @@
+import { printable } from './printable';
+
 /** How serious a finding is. Errors fail `cdk synth` and the `check` command; warnings can be acknowledged. */
 export enum Severity {
   ERROR = 'error',
@@ -22,10 +24,14 @@ export interface Finding {
   readonly file?: string;
 }
 
-/** Renders a finding the way every layer prints it: `[RULE_ID] message`. */
+/**
+ * Renders a finding the way every layer prints it: `[RULE_ID] message`, on one line. Messages and action
+ * identifiers quote users' files, so control and invisible characters are escaped (`printable`): a CR, LF or
+ * ANSI sequence in a flow cannot forge or recolour lines of a CI log.
+ */
 export function formatFinding(finding: Finding): string {
   const where = finding.actionId ? ` (action ${finding.actionId})` : '';
-  return `[${finding.ruleId}] ${finding.message}${where}`;
+  return printable(`[${finding.ruleId}] ${finding.message}${where}`);
 }
 
 /**

@@ -1,5 +1,4 @@
-import { performance } from 'perf_hooks';
-import { setTimeout as sleep } from 'timers/promises';
+import { Clock } from './clock';
 
 /**
  * Paces requests so a lookup stays inside Connect's API quota instead of discovering it through 429s:
@@ -17,17 +16,24 @@ export class TokenBucket {
   constructor(
     private readonly requestsPerSecond: number,
     private readonly burst: number,
+    private readonly clock: Clock,
   ) {
     this.tokens = burst;
-    this.last = performance.now();
+    this.last = clock.now();
+  }
+
+  /** How long to wait before a request may be sent, in milliseconds; 0 when one may go now. */
+  waitMs(): number {
+    this.refill();
+    // Rounded up, plus a millisecond: timers may fire slightly early.
+    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.requestsPerSecond) * 1000) + 1;
   }
 
   /** Resolves when a request may be sent. */
   async ready(): Promise<void> {
-    this.refill();
-    if (this.tokens < 1) {
-      // Rounded up, plus a millisecond: timers may fire slightly early.
-      await sleep(Math.ceil(((1 - this.tokens) / this.requestsPerSecond) * 1000) + 1);
+    const wait = this.waitMs();
+    if (wait > 0) {
+      await this.clock.sleep(wait);
       this.refill();
     }
   }
@@ -41,12 +47,12 @@ export class TokenBucket {
   /** After a throttled call the service's bucket is empty; ours must agree or the next calls are throttled too. */
   drain(): void {
     this.tokens = 0;
-    this.last = performance.now();
+    this.last = this.clock.now();
   }
 
   private refill(): void {
-    const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.requestsPerSecond);
+    const now = this.clock.now();
+    this.tokens = Math.min(this.burst, this.tokens + (Math.max(0, now - this.last) / 1000) * this.requestsPerSecond);
     this.last = now;
   }
 }

@@ -8,9 +8,18 @@
  * - 200 with `{ NextToken?, ListPhoneNumbersSummaryList: [...] }`.
  * - Errors: the HTTP status of the error shape, the shape name in the `x-amzn-ErrorType` header (read
  *   case-insensitively, anything after `:` ignored) and `{ "Message": "..." }` as the body.
+ *
+ * It also answers STS `AssumeRole` (awsQuery: a form-encoded `POST /`, an XML answer), so a client that
+ * assumes a role first can be pointed at the same endpoint (`AWS_ENDPOINT_URL_STS`).
+ *
+ * Fault modes (`fault`) reproduce what a network or a broken service does to a client: an endpoint that
+ * never answers, one that trickles its answer, endless pages, connection resets and bodies that are not
+ * Connect's JSON. `startUnacceptingListener` gives an address whose connections are never accepted.
  */
+import { spawn } from 'child_process';
 import { randomUUID } from 'crypto';
 import * as http from 'http';
+import * as net from 'net';
 import { AddressInfo } from 'net';
 import { performance } from 'perf_hooks';
 
@@ -36,6 +45,29 @@ export type ThrottleMode =
   /** A token bucket, as Connect enforces its API quota (default 2 requests/s, burst 5). */
   | { readonly kind: 'rate'; readonly requestsPerSecond: number; readonly burst: number };
 
+/**
+ * How the endpoint misbehaves on ListPhoneNumbersV2 calls.
+ * - `hang`: reads the request and never answers, keeping the connection open.
+ * - `trickle`: sends the status and headers at once, then the (correct) body `bytesPerInterval` bytes every
+ *   `intervalMs`, so the connection is never idle long enough for an idle-socket timeout.
+ * - `endless-pages`: every page carries a `NextToken` never given before (and the same numbers again).
+ * - `reset`: destroys the connection as soon as the request has arrived (ECONNRESET for the client).
+ * - `malformed`: answers 200 with `body` as it is (not JSON, truncated JSON, JSON of the wrong shape).
+ */
+export type FaultMode =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'trickle'; readonly intervalMs: number; readonly bytesPerInterval?: number }
+  | { readonly kind: 'endless-pages' }
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'malformed'; readonly body: string };
+
+/** A time source for the `rate` throttle, so tests with an injected clock throttle in the same time. */
+export interface EndpointClock {
+  /** Milliseconds; only differences matter. */
+  now(): number;
+}
+
 export interface ConnectEndpointOptions {
   /** Numbers by target ARN. @default - no targets */
   readonly numbers?: Record<string, PhoneNumberSummary[]>;
@@ -51,6 +83,21 @@ export interface ConnectEndpointOptions {
   readonly deniedTargets?: string[];
   /** Called when a ListPhoneNumbersV2 request arrives, before it is answered; `call` counts from 1. */
   readonly onCall?: (call: number, body: Record<string, unknown>) => void;
+  /** @default { kind: 'none' } */
+  readonly fault?: FaultMode;
+  /** Only this many ListPhoneNumbersV2 calls (the first ones) get the fault; later ones are answered. @default - every call */
+  readonly faultCalls?: number;
+  /** @default - performance.now() */
+  readonly clock?: EndpointClock;
+  /** Roles AssumeRole refuses (403 AccessDenied). @default - none */
+  readonly deniedRoles?: string[];
+}
+
+/** What the endpoint saw of one STS AssumeRole request. */
+export interface RecordedAssumeRole {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  readonly authorization?: string;
 }
 
 /** What the endpoint saw of one ListPhoneNumbersV2 request. */
@@ -74,9 +121,14 @@ export interface ConnectEndpoint {
   /** Requests answered with 429. */
   readonly throttled: number;
   readonly requests: readonly RecordedRequest[];
+  readonly assumeRoleRequests: readonly RecordedAssumeRole[];
+  /** The access key id AssumeRole hands out, to tell requests signed with the role's credentials. */
+  readonly assumedAccessKeyId: string;
   setNumbers(targetArn: string, entries: PhoneNumberSummary[]): void;
   setThrottle(mode: ThrottleMode): void;
   denyTarget(targetArn: string): void;
+  /** Changes the fault mode; `calls` limits it to that many further calls. */
+  setFault(mode: FaultMode, calls?: number): void;
   close(): Promise<void>;
 }
 
@@ -86,10 +138,16 @@ export async function startConnectEndpoint(options: ConnectEndpointOptions = {})
   const targets = new Map<string, PhoneNumberSummary[]>(Object.entries(options.numbers ?? {}));
   const denied = new Set(options.deniedTargets ?? []);
   const throttleErrorType = options.throttleErrorType ?? 'TooManyRequestsException';
-  const started = performance.now();
+  const clock: EndpointClock = options.clock ?? { now: () => performance.now() };
+  const started = clock.now();
   const requests: RecordedRequest[] = [];
+  const assumeRoleRequests: RecordedAssumeRole[] = [];
+  const deniedRoles = new Set(options.deniedRoles ?? []);
   let throttle: ThrottleMode = options.throttle ?? { kind: 'none' };
-  let bucket = newBucket(throttle);
+  let bucket = newBucket(throttle, clock);
+  let fault: FaultMode = options.fault ?? { kind: 'none' };
+  let faultUntilCall = options.faultCalls ?? Infinity;
+  let endlessPage = 0;
   let calls = 0;
   let throttled = 0;
 
@@ -103,7 +161,7 @@ export async function startConnectEndpoint(options: ConnectEndpointOptions = {})
         return calls <= throttle.calls;
       case 'rate': {
         const b = bucket!;
-        const now = performance.now();
+        const now = clock.now();
         b.tokens = Math.min(throttle.burst, b.tokens + ((now - b.last) / 1000) * throttle.requestsPerSecond);
         b.last = now;
         if (b.tokens < 1) return true;
@@ -148,8 +206,17 @@ export async function startConnectEndpoint(options: ConnectEndpointOptions = {})
     // The service's default page size is not documented; a small one makes a forgotten MaxResults visible.
     const size = typeof MaxResults === 'number' ? MaxResults : 100;
     const page = all.slice(offset, offset + size);
+    if (fault.kind === 'endless-pages' && calls <= faultUntilCall) {
+      return { status: 200, body: { NextToken: encodeToken(offset, target, ++endlessPage), ListPhoneNumbersSummaryList: page } };
+    }
     const next = offset + size < all.length ? encodeToken(offset + size, target) : undefined;
     return { status: 200, body: { ...(next ? { NextToken: next } : {}), ListPhoneNumbersSummaryList: page } };
+  }
+
+  function assumeRole(req: http.IncomingMessage, text: string): void {
+    const form = new URLSearchParams(text);
+    const roleArn = form.get('RoleArn') ?? '';
+    assumeRoleRequests.push({ roleArn, roleSessionName: form.get('RoleSessionName') ?? '', authorization: header(req, 'authorization') });
   }
 
   const server = http.createServer((req, res) => {
@@ -158,6 +225,13 @@ export async function startConnectEndpoint(options: ConnectEndpointOptions = {})
     req.on('end', () => {
       let reply: Reply;
       let body: Record<string, unknown> = {};
+      if (req.method === 'POST' && req.url === '/' && /x-www-form-urlencoded/.test(header(req, 'content-type') ?? '')) {
+        const text = Buffer.concat(chunks).toString('utf8');
+        assumeRole(req, text);
+        const roleArn = new URLSearchParams(text).get('RoleArn') ?? '';
+        sendXml(res, deniedRoles.has(roleArn) ? 403 : 200, deniedRoles.has(roleArn) ? accessDeniedXml(roleArn) : assumeRoleXml(roleArn));
+        return;
+      }
       if (req.method !== 'POST' || req.url?.split('?')[0] !== '/phone-number/list') {
         reply = error(404, 'UnknownOperationException', `No operation at ${req.method} ${req.url}`);
         send(res, reply);
@@ -179,8 +253,12 @@ export async function startConnectEndpoint(options: ConnectEndpointOptions = {})
         status: reply.status,
         authorization: header(req, 'authorization'),
         sdkRequest: header(req, 'amz-sdk-request'),
-        at: performance.now() - started,
+        at: clock.now() - started,
       });
+      if (calls <= faultUntilCall && fault.kind !== 'none' && fault.kind !== 'endless-pages') {
+        misbehave(req, res, reply, fault);
+        return;
+      }
       send(res, reply);
     });
   });
@@ -205,10 +283,16 @@ export async function startConnectEndpoint(options: ConnectEndpointOptions = {})
     },
     setThrottle(mode) {
       throttle = mode;
-      bucket = newBucket(mode);
+      bucket = newBucket(mode, clock);
     },
     denyTarget(targetArn) {
       denied.add(targetArn);
+    },
+    assumeRoleRequests,
+    assumedAccessKeyId: ASSUMED_ACCESS_KEY_ID,
+    setFault(mode, faultCalls) {
+      fault = mode;
+      faultUntilCall = faultCalls === undefined ? Infinity : calls + faultCalls;
     },
     close() {
       return new Promise<void>((resolve) => {
@@ -271,8 +355,118 @@ interface Bucket {
   last: number;
 }
 
-function newBucket(mode: ThrottleMode): Bucket | undefined {
-  return mode.kind === 'rate' ? { tokens: mode.burst, last: performance.now() } : undefined;
+function newBucket(mode: ThrottleMode, clock: EndpointClock): Bucket | undefined {
+  return mode.kind === 'rate' ? { tokens: mode.burst, last: clock.now() } : undefined;
+}
+
+/** Answers `reply` the way `fault` says, or not at all. */
+function misbehave(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, fault: FaultMode): void {
+  switch (fault.kind) {
+    case 'hang':
+      // Nothing is written; the socket stays open until the client gives up or the endpoint closes.
+      return;
+    case 'reset':
+      req.socket.destroy();
+      return;
+    case 'malformed':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(fault.body), 'x-amzn-requestid': randomUUID() });
+      res.end(fault.body);
+      return;
+    case 'trickle': {
+      const payload = Buffer.from(JSON.stringify(reply.body), 'utf8');
+      res.writeHead(reply.status, {
+        'content-type': 'application/json',
+        'content-length': payload.length,
+        'x-amzn-requestid': randomUUID(),
+        ...(reply.errorType ? { 'x-amzn-ErrorType': reply.errorType } : {}),
+      });
+      const step = fault.bytesPerInterval ?? 1;
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed || sent >= payload.length) {
+          clearInterval(timer);
+          if (!res.destroyed) res.end();
+          return;
+        }
+        res.write(payload.subarray(sent, sent + step));
+        sent += step;
+      }, fault.intervalMs);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    default:
+      send(res, reply);
+  }
+}
+
+const ASSUMED_ACCESS_KEY_ID = 'ASIALOCALASSUMED0001';
+
+function assumeRoleXml(roleArn: string): string {
+  const expiration = new Date(Date.now() + 3600_000).toISOString();
+  return (
+    '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>' +
+    `<Credentials><AccessKeyId>${ASSUMED_ACCESS_KEY_ID}</AccessKeyId><SecretAccessKey>local-assumed-secret</SecretAccessKey>` +
+    `<SessionToken>local-session-token</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+    `<AssumedRoleUser><AssumedRoleId>AROALOCAL:connect-caller-id</AssumedRoleId><Arn>${escapeXml(roleArn)}/connect-caller-id</Arn></AssumedRoleUser>` +
+    `</AssumeRoleResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`
+  );
+}
+
+function accessDeniedXml(roleArn: string): string {
+  return (
+    '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
+    `<Message>User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole on resource: ${escapeXml(roleArn)}</Message>` +
+    `</Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`
+  );
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function sendXml(res: http.ServerResponse, status: number, xml: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml), 'x-amzn-requestid': randomUUID() });
+  res.end(xml);
+}
+
+/** A local address that takes no connection: connects to it never complete. */
+export interface UnacceptingListener {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on a port with a backlog of one and never accepts, from a child process whose event loop is
+ * blocked: the kernel queues one connection, fills the queue with it, and drops the handshakes of every
+ * later one, so a client's connect hangs as it does towards an address that drops packets.
+ */
+export async function startUnacceptingListener(): Promise<UnacceptingListener> {
+  const script =
+    "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{" +
+    "process.stdout.write(String(s.address().port)+'\\n',()=>{Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,120000);});});";
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      if (out.includes('\n')) resolve(Number(out.trim()));
+    });
+    child.once('exit', (code) => reject(new Error(`the listener exited with ${code}`)));
+  });
+  // Fill the accept queue; later connections wait for a handshake that never comes.
+  const fillers: net.Socket[] = [];
+  for (let i = 0; i < 2; i++) {
+    fillers.push(net.connect(port, '127.0.0.1').on('error', () => undefined));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      for (const f of fillers) f.destroy();
+      child.kill('SIGKILL');
+      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+    },
+  };
 }
 
 function error(status: number, type: string, message: string): Reply {
@@ -295,8 +489,8 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function encodeToken(offset: number, target: string | undefined): string {
-  return Buffer.from(JSON.stringify({ o: offset, t: target ?? null })).toString('base64');
+function encodeToken(offset: number, target: string | undefined, page?: number): string {
+  return Buffer.from(JSON.stringify({ o: offset, t: target ?? null, ...(page !== undefined ? { p: page } : {}) })).toString('base64');
 }
 
 function decodeToken(token: unknown, target: string | undefined): number | undefined {

@@ -1,4 +1,5 @@
 import { CallerIdInputError } from '../errors';
+import { parseJsonText } from '../json-text';
 import {
   ActionTypes,
   ConditionOperator,
@@ -66,6 +67,9 @@ export const TRANSFER_TIMEOUT_PARAMETER_ALTERNATIVE = 'ThirdPartyConnectionTimeo
  * far from the stack limit whatever the input.
  */
 export const MAX_FLOW_NESTING = 64;
+
+/** Where flow text first stops being JSON, for callers that point at it. */
+export { syntaxErrorOffset } from '../json-text';
 
 const ACCEPTED = 'a flow or flow module exported from the Amazon Connect console ({"Version": "2019-10-30", "StartAction": ..., "Actions": [...]}), ' +
   'a DescribeContactFlow or DescribeContactFlowModule response ({"ContactFlow": {"Type": ..., "Content": ...}}), ' +
@@ -323,140 +327,7 @@ function metadataName(flow: FlowDocument): string | undefined {
 }
 
 function parseJson(text: string, source: string, subject: string, expected: string = ACCEPTED): unknown {
-  // Files saved by some Windows editors start with a byte order mark, which JSON.parse refuses.
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  try {
-    return JSON.parse(body);
-  } catch (e) {
-    // Only on failure: trimming a large text copies it, and most texts parse.
-    if (body.trim().length === 0) {
-      throw new CallerIdInputError(`${source}: ${subject} empty; expected ${expected}.`);
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    // Engines disagree on whether and how they report the position, so find it independently.
-    const offset = syntaxErrorOffset(body);
-    const reason = message
-      .replace(/\s*in JSON at position \d+.*$/s, '')
-      .replace(/, ".*" is not valid JSON$/s, '')
-      .replace(/ \(line \d+ column \d+\)$/, '');
-    let where = '';
-    if (offset !== undefined) {
-      const { line, column } = lineAndColumn(body, offset);
-      where = ` at line ${line}, column ${column}`;
-    }
-    throw new CallerIdInputError(`${source}: ${subject} not valid JSON${where} (${reason}); expected ${expected}.`);
-  }
-}
-
-/**
- * The offset of the first character that makes `text` invalid JSON (its length when the text ends too
- * early), or undefined when it is valid. Iterative, so deep nesting cannot overflow the stack.
- */
-export function syntaxErrorOffset(text: string): number | undefined {
-  const n = text.length;
-  const open: string[] = [];
-  let i = 0;
-  let state: 'value' | 'valueOrClose' | 'key' | 'keyOrClose' | 'after' = 'value';
-  const skipWhitespace = (): void => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  for (;;) {
-    skipWhitespace();
-    if (state === 'after') {
-      if (open.length === 0) return i < n ? i : undefined;
-      if (i >= n) return n;
-      const top = open[open.length - 1];
-      if (text[i] === ',') {
-        i++;
-        state = top === '{' ? 'key' : 'value';
-      } else if ((text[i] === '}' && top === '{') || (text[i] === ']' && top === '[')) {
-        i++;
-        open.pop();
-      } else {
-        return i;
-      }
-      continue;
-    }
-    if (i >= n) return n;
-    const c = text[i];
-    if (state === 'key' || state === 'keyOrClose') {
-      if (state === 'keyOrClose' && c === '}') {
-        i++;
-        open.pop();
-        state = 'after';
-        continue;
-      }
-      if (c !== '"') return i;
-      const end = stringEnd(text, i);
-      if (end.error !== undefined) return end.error;
-      i = end.next;
-      skipWhitespace();
-      if (i >= n) return n;
-      if (text[i] !== ':') return i;
-      i++;
-      state = 'value';
-      continue;
-    }
-    if (state === 'valueOrClose' && c === ']') {
-      i++;
-      open.pop();
-      state = 'after';
-    } else if (c === '{' || c === '[') {
-      open.push(c);
-      i++;
-      state = c === '{' ? 'keyOrClose' : 'valueOrClose';
-    } else if (c === '"') {
-      const end = stringEnd(text, i);
-      if (end.error !== undefined) return end.error;
-      i = end.next;
-      state = 'after';
-    } else {
-      const literal = ['true', 'false', 'null'].find((l) => l[0] === c);
-      if (literal !== undefined) {
-        let k = 0;
-        while (k < literal.length && i + k < n && text[i + k] === literal[k]) k++;
-        if (k < literal.length) return i + k;
-        i += k;
-      } else {
-        const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-        number.lastIndex = i;
-        const match = number.exec(text);
-        if (!match || match[0].length === 0) return i;
-        i += match[0].length;
-      }
-      state = 'after';
-    }
-  }
-}
-
-function stringEnd(text: string, start: number): { next: number; error?: undefined } | { next?: undefined; error: number } {
-  for (let j = start + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === 0x22) return { next: j + 1 };
-    if (c < 0x20) return { error: j };
-    if (c === 0x5c) {
-      const escaped = text[j + 1];
-      if (escaped === undefined) return { error: text.length };
-      if (escaped === 'u') {
-        for (let h = 2; h < 6; h++) {
-          if (j + h >= text.length) return { error: text.length };
-          if (!/[0-9a-fA-F]/.test(text[j + h])) return { error: j + h };
-        }
-        j += 5;
-      } else if ('"\\/bfnrt'.includes(escaped)) {
-        j += 1;
-      } else {
-        return { error: j + 1 };
-      }
-    }
-  }
-  return { error: text.length };
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.min(offset, text.length));
-  const lines = before.split(/\r\n|\r|\n/);
-  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
+  return parseJsonText(text, { source, subject, expected }).value;
 }
 
 /**
