@@ -1,22 +1,22 @@
 import * as fc from 'fast-check';
 import * as path from 'path';
 import { acknowledgementsFromRuleIds, applyAcknowledgements, compileGlob, describeUnused, parseAcknowledgementsFile } from '../lib/cli/acknowledgements';
-import { ReportFinding } from '../lib/cli/report-formats';
+import { Finding } from '../lib/core/findings';
 import { CallerIdRules } from '../lib/core/rules';
 
 const root = path.resolve('/repo');
 const ACKS = path.join(root, 'acknowledgements.json');
 const parse = (entries: unknown) => parseAcknowledgementsFile(JSON.stringify(entries), ACKS);
 
-const dynamic = (actionId: string, number = '$.Attributes.callerId'): ReportFinding => ({
+const dynamic = (actionId: string, number = '$.Attributes.callerId'): Finding => ({
   ruleId: CallerIdRules.DYNAMIC.id, severity: CallerIdRules.DYNAMIC.severity, message: `CallerId.Number ${number} is known only during the call`, actionId, number,
 });
-const notClaimed: ReportFinding = {
+const notClaimed: Finding = {
   ruleId: CallerIdRules.NOT_CLAIMED.id, severity: CallerIdRules.NOT_CLAIMED.severity, message: 'CallerId.Number +81368001299 is not claimed', actionId: 'b', number: '+81368001299',
 };
 
 /** The warnings left standing and the acknowledged ones, as `file action`. */
-function apply(entries: unknown[], files: Record<string, ReportFinding[]>, cwd = root) {
+function apply(entries: unknown[], files: Record<string, Finding[]>, cwd = root) {
   const applied = applyAcknowledgements(Object.entries(files).map(([file, findings]) => ({ file, findings })), parse(entries), cwd);
   const names = Object.keys(files);
   return {

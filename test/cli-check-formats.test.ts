@@ -49,15 +49,27 @@ second.Parameters.CallerId.Number = '$.External.callerId';
 dynamic.Actions.push(second);
 write('flows/dynamic.json', dynamic);
 
+/** The line of an action's `{` in a file written with two-space indentation (the oracle for positions). */
+function actionLine(name: string, id: string): number {
+  const lines = fs.readFileSync(path.join(repo, name), 'utf8').split('\n');
+  let i = lines.findIndex((l) => l.includes(`"Identifier": ${JSON.stringify(id)}`));
+  while (lines[i] !== '    {') i--;
+  return i + 1;
+}
+
 describe('check --format', () => {
-  test('github: an annotation per finding, on the file relative to the workspace, with the rule as title; exit 1 on errors', () => {
+  test('github: an annotation per finding, on the file relative to the workspace and the action\'s line, with the rule as title; exit 1 on errors', () => {
     const result = check('--numbers', 'cdk.context.json', '--format', 'github', 'flows/unclaimed.json', 'flows/dynamic.json');
     expect(result.status).toBe(1);
+    const [unclaimedLine, dynamicLine, secondLine] = [
+      actionLine('flows/unclaimed.json', FIRST_TRANSFER), actionLine('flows/dynamic.json', FIRST_TRANSFER), actionLine('flows/dynamic.json', 'second-transfer'),
+    ];
     expect(result.stdout.trim().split('\n')).toEqual([
-      expect.stringMatching(new RegExp(`^::error file=flows/unclaimed\\.json,title=CALLER_ID_NOT_CLAIMED::CallerId\\.Number \\+81368001299 is not claimed.* \\(action ${FIRST_TRANSFER}\\)$`)),
-      expect.stringMatching(new RegExp(`^::warning file=flows/dynamic\\.json,title=CALLER_ID_DYNAMIC::.*\\(action ${FIRST_TRANSFER}\\)$`)),
-      expect.stringMatching(/^::warning file=flows\/dynamic\.json,title=CALLER_ID_DYNAMIC::.*\(action second-transfer\)$/),
+      expect.stringMatching(new RegExp(`^::error file=flows/unclaimed\\.json,line=${unclaimedLine},col=5,title=CALLER_ID_NOT_CLAIMED::CallerId\\.Number \\+81368001299 is not claimed.* \\(action ${FIRST_TRANSFER}\\)$`)),
+      expect.stringMatching(new RegExp(`^::warning file=flows/dynamic\\.json,line=${dynamicLine},col=5,title=CALLER_ID_DYNAMIC::.*\\(action ${FIRST_TRANSFER}\\)$`)),
+      expect.stringMatching(new RegExp(`^::warning file=flows/dynamic\\.json,line=${secondLine},col=5,title=CALLER_ID_DYNAMIC::.*\\(action second-transfer\\)$`)),
     ]);
+    expect(secondLine).toBeGreaterThan(dynamicLine);
     expect(result.stderr).toContain('2 flow file(s) checked against 4 claimed number(s): 1 error(s), 2 warning(s)');
   });
 
@@ -68,10 +80,16 @@ describe('check --format', () => {
     expect(validateSarif(log) ? [] : validateSarif.errors).toEqual([]);
     const run = log.runs[0];
     expect(run.tool.driver.semanticVersion).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
-    expect(run.results.map((r: any) => [r.ruleId, r.level, r.locations[0].physicalLocation.artifactLocation.uri])).toEqual([
-      ['CALLER_ID_NOT_CLAIMED', 'error', 'flows/unclaimed.json'],
-      ['CALLER_ID_DYNAMIC', 'warning', 'flows/dynamic.json'],
-      ['CALLER_ID_DYNAMIC', 'warning', 'flows/dynamic.json'],
+    expect(run.results.map((r: any) => [r.ruleId, r.level, r.locations[0].physicalLocation])).toEqual([
+      ['CALLER_ID_NOT_CLAIMED', 'error', {
+        artifactLocation: { uri: 'flows/unclaimed.json', uriBaseId: '%SRCROOT%' }, region: { startLine: actionLine('flows/unclaimed.json', FIRST_TRANSFER), startColumn: 5 },
+      }],
+      ['CALLER_ID_DYNAMIC', 'warning', {
+        artifactLocation: { uri: 'flows/dynamic.json', uriBaseId: '%SRCROOT%' }, region: { startLine: actionLine('flows/dynamic.json', FIRST_TRANSFER), startColumn: 5 },
+      }],
+      ['CALLER_ID_DYNAMIC', 'warning', {
+        artifactLocation: { uri: 'flows/dynamic.json', uriBaseId: '%SRCROOT%' }, region: { startLine: actionLine('flows/dynamic.json', 'second-transfer'), startColumn: 5 },
+      }],
     ]);
     expect(result.stderr).toContain('1 error(s), 2 warning(s)');
   });

@@ -8,7 +8,7 @@ import { parseAcknowledgementsFile } from '../lib/cli/acknowledgements';
 import { checkFilesInProcess } from '../lib/cli/check-files';
 import { buildCheckReport } from '../lib/cli/check-report';
 import {
-  CheckReport, escapeData, escapeProperty, renderGithub, renderJunit, renderReport, renderSarif, ReportFinding, ReportFormat, xmlAttribute, xmlText,
+  CheckReport, escapeData, escapeProperty, renderGithub, renderJunit, renderReport, renderSarif, ReportFormat, xmlAttribute, xmlText,
 } from '../lib/cli/report-formats';
 import { ALL_RULES } from '../lib/core/catalogue';
 import { Severity } from '../lib/core/findings';
@@ -54,14 +54,13 @@ function unclaimedCallerIdFlow(): object {
 
 const FIRST_TRANSFER = '2f48bcad-1e39-4656-b773-295eb2fc189d';
 
-/** Checks the files for real, attaches the positions the JSON reader reports for actions, applies acknowledgements. */
-function report(files: string[], options: { positions?: Record<string, { line: number; column: number }>; acknowledgements?: string } = {}): CheckReport {
+/** Checks the files for real and applies the acknowledgements. */
+function report(files: string[], options: { acknowledgements?: string } = {}): CheckReport {
   const inventory = exampleInventoryDocument();
   const checked = checkFilesInProcess(files.map((f) => path.join(cwd, f)), { inventory, approvedExternalNumbers: {} })
     .map((r, i) => ({
       ...r,
       file: files[i],
-      findings: r.findings.map((f): ReportFinding => ({ ...f, ...(f.actionId && options.positions?.[f.actionId] ? options.positions[f.actionId] : {}) })),
     }));
   const acks = options.acknowledgements
     ? parseAcknowledgementsFile(fs.readFileSync(path.join(cwd, options.acknowledgements), 'utf8'), path.join(cwd, options.acknowledgements))
@@ -71,6 +70,17 @@ function report(files: string[], options: { positions?: Record<string, { line: n
 
 write('flows/dynamic caller id.json', dynamicCallerIdFlow());
 write('flows/unclaimed.json', unclaimedCallerIdFlow());
+/**
+ * Where an action starts in a file written with two-space indentation: the line of its `{`, the nearest line
+ * above its `Identifier` indented as an element of the top-level `Actions` array; column 5.
+ */
+function actionLine(name: string, id: string): number {
+  const lines = fs.readFileSync(path.join(cwd, name), 'utf8').split('\n');
+  let i = lines.findIndex((l) => l.includes(`"Identifier": ${JSON.stringify(id)}`));
+  while (lines[i] !== '    {') i--;
+  return i + 1;
+}
+
 write('flows/good.json', flowFixture('inbound-transfer-to-phone.json'));
 write('flows/truncated.json', '{ "Version": "2019-10-30", "Actions": [');
 write('acks.json', [
@@ -79,8 +89,7 @@ write('acks.json', [
 ]);
 
 describe('SARIF', () => {
-  const positions = { [FIRST_TRANSFER]: { line: 69, column: 7 }, 'second-transfer': { line: 180, column: 7 } };
-  const full = report(['flows/dynamic caller id.json', 'flows/unclaimed.json', 'flows/truncated.json'], { positions, acknowledgements: 'acks.json' });
+  const full = report(['flows/dynamic caller id.json', 'flows/unclaimed.json', 'flows/truncated.json'], { acknowledgements: 'acks.json' });
   const log = renderSarif(full, { cwd, toolVersion: '1.2.3' }) as any;
 
   test('validates against the SARIF 2.1.0 schema, with errors, warnings, suppressions and notifications', () => {
@@ -119,19 +128,34 @@ describe('SARIF', () => {
       level: 'warning',
       message: { text: expect.stringMatching(/^CallerId.Number \$\.Attributes\.callerId is known only during the call.* \(action second-transfer\)$/) },
       locations: [{
-        physicalLocation: { artifactLocation: { uri: 'flows/dynamic%20caller%20id.json', uriBaseId: '%SRCROOT%' }, region: { startLine: 180, startColumn: 7 } },
+        physicalLocation: { artifactLocation: { uri: 'flows/dynamic%20caller%20id.json', uriBaseId: '%SRCROOT%' }, region: { startLine: actionLine('flows/dynamic caller id.json', 'second-transfer'), startColumn: 5 } },
         logicalLocations: [{ name: 'second-transfer', kind: 'element' }],
       }],
     });
     const error = log.runs[0].results.find((r: any) => r.ruleId === 'CALLER_ID_NOT_CLAIMED');
-    expect(error).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'flows/unclaimed.json' } } }] });
+    expect(error).toMatchObject({
+      level: 'error',
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'flows/unclaimed.json' }, region: { startLine: actionLine('flows/unclaimed.json', FIRST_TRANSFER), startColumn: 5 } } }],
+    });
   });
 
   test('results have fingerprints that tell apart findings on the same line and stay when lines move', () => {
     const fingerprints = log.runs[0].results.map((r: any) => r.partialFingerprints['connectCallerId/v1']);
     expect(new Set(fingerprints).size).toBe(fingerprints.length);
-    const moved = renderSarif(report(['flows/dynamic caller id.json', 'flows/unclaimed.json', 'flows/truncated.json'], { acknowledgements: 'acks.json' }),
-      { cwd, toolVersion: '1.2.3' }) as any;
+    // The same flows with the designer's metadata moved above the actions: every action's line changes.
+    for (const name of ['dynamic caller id.json', 'unclaimed.json']) {
+      const flow = JSON.parse(fs.readFileSync(path.join(cwd, 'flows', name), 'utf8'));
+      write(`moved/flows/${name}`, { ...flow, Metadata: { ...flow.Metadata, notes: Array.from({ length: 20 }, (_, i) => `note ${i}`) } });
+    }
+    fs.copyFileSync(path.join(cwd, 'acks.json'), path.join(cwd, 'moved', 'acks.json'));
+    fs.copyFileSync(path.join(cwd, 'flows', 'truncated.json'), path.join(cwd, 'moved', 'flows', 'truncated.json'));
+    const movedRoot = path.join(cwd, 'moved');
+    const checked = checkFilesInProcess(['flows/dynamic caller id.json', 'flows/unclaimed.json', 'flows/truncated.json'].map((f) => path.join(movedRoot, f)),
+      { inventory: exampleInventoryDocument(), approvedExternalNumbers: {} }).map((r) => ({ ...r, file: path.relative(movedRoot, r.file) }));
+    const acks = parseAcknowledgementsFile(fs.readFileSync(path.join(movedRoot, 'acks.json'), 'utf8'), path.join(movedRoot, 'acks.json'));
+    const moved = renderSarif(buildCheckReport(checked, exampleInventoryDocument(), acks, movedRoot), { cwd: movedRoot, toolVersion: '1.2.3' }) as any;
+    const lines = (l: any) => l.runs[0].results.map((r: any) => r.locations[0].physicalLocation.region.startLine);
+    expect(lines(moved)).not.toEqual(lines(log));
     expect(moved.runs[0].results.map((r: any) => r.partialFingerprints)).toEqual(log.runs[0].results.map((r: any) => r.partialFingerprints));
     expect(log.runs[0].columnKind).toBe('utf16CodeUnits');
   });
@@ -189,20 +213,22 @@ describe('SARIF', () => {
 
 describe('GitHub Actions workflow commands', () => {
   test('one annotation per finding with file, line, column and the rule as title; acknowledged warnings left out', () => {
-    const lines = renderGithub(report(['flows/dynamic caller id.json', 'flows/unclaimed.json'], {
-      positions: { [FIRST_TRANSFER]: { line: 69, column: 7 }, 'second-transfer': { line: 180, column: 7 } }, acknowledgements: 'acks.json',
-    }), { cwd });
+    const lines = renderGithub(report(['flows/dynamic caller id.json', 'flows/unclaimed.json'], { acknowledgements: 'acks.json' }), { cwd });
+    const second = actionLine('flows/dynamic caller id.json', 'second-transfer');
+    const first = actionLine('flows/unclaimed.json', FIRST_TRANSFER);
     expect(lines).toEqual([
-      expect.stringMatching(/^::warning file=flows\/dynamic caller id\.json,line=180,col=7,title=CALLER_ID_DYNAMIC::CallerId\.Number \$\.Attributes\.callerId is known only.* \(action second-transfer\)$/),
-      expect.stringMatching(new RegExp(`^::error file=flows/unclaimed\\.json,line=69,col=7,title=CALLER_ID_NOT_CLAIMED::CallerId\\.Number \\+81368001299 is not claimed.* \\(action ${FIRST_TRANSFER}\\)$`)),
+      expect.stringMatching(new RegExp(`^::warning file=flows/dynamic caller id\\.json,line=${second},col=5,title=CALLER_ID_DYNAMIC::CallerId\\.Number \\$\\.Attributes\\.callerId is known only.* \\(action second-transfer\\)$`)),
+      expect.stringMatching(new RegExp(`^::error file=flows/unclaimed\\.json,line=${first},col=5,title=CALLER_ID_NOT_CLAIMED::CallerId\\.Number \\+81368001299 is not claimed.* \\(action ${FIRST_TRANSFER}\\)$`)),
       expect.stringMatching(/^::warning title=unused acknowledgement::.*acks\.json\[1\]: the acknowledgement of CALLER_ID_NAME_NOT_SHOWN/),
     ]);
   });
 
   test('without a position the annotation names the file only; an unreadable file is an error on it', () => {
-    const lines = renderGithub(report(['flows/truncated.json', 'flows/unclaimed.json']), { cwd });
+    // A DescribeContactFlow response holds the flow as an escaped string: its actions have no line of their own.
+    write('flows/described.json', { ContactFlow: { Type: 'CONTACT_FLOW', Name: 'unclaimed', Content: JSON.stringify(unclaimedCallerIdFlow()) } });
+    const lines = renderGithub(report(['flows/truncated.json', 'flows/described.json']), { cwd });
     expect(lines[0]).toMatch(/^::error file=flows\/truncated\.json,title=unreadable::.*truncated\.json/);
-    expect(lines[1]).toMatch(/^::error file=flows\/unclaimed\.json,title=CALLER_ID_NOT_CLAIMED::/);
+    expect(lines[1]).toMatch(/^::error file=flows\/described\.json,title=CALLER_ID_NOT_CLAIMED::/);
   });
 
   test('data and properties are escaped as the Actions toolkit does (% CR LF, and : , in properties); control characters never reach the log raw', () => {
@@ -273,15 +299,13 @@ describe('JUnit XML', () => {
 });
 
 describe('text and json', () => {
-  const checked = report(['flows/dynamic caller id.json', 'flows/unclaimed.json', 'flows/truncated.json'], {
-    positions: { [FIRST_TRANSFER]: { line: 69, column: 7 } }, acknowledgements: 'acks.json',
-  });
+  const checked = report(['flows/dynamic caller id.json', 'flows/unclaimed.json', 'flows/truncated.json'], { acknowledgements: 'acks.json' });
 
-  test('text: a line per finding with the position when known, diagnostics and the summary on stderr', () => {
+  test('text: a line per finding as ever, diagnostics and the summary on stderr', () => {
     const { out, err } = renderReport(checked, ReportFormat.TEXT, { cwd, toolVersion: '0' });
     expect(out).toEqual([
       expect.stringMatching(/^flows\/dynamic caller id\.json: warning CALLER_ID_DYNAMIC action second-transfer: CallerId\.Number/),
-      expect.stringMatching(new RegExp(`^flows/unclaimed\\.json:69:7: error CALLER_ID_NOT_CLAIMED action ${FIRST_TRANSFER}: CallerId\\.Number \\+81368001299`)),
+      expect.stringMatching(new RegExp(`^flows/unclaimed\\.json: error CALLER_ID_NOT_CLAIMED action ${FIRST_TRANSFER}: CallerId\\.Number \\+81368001299`)),
     ]);
     expect(err).toEqual([
       expect.stringContaining('truncated.json'),
@@ -301,9 +325,12 @@ describe('text and json', () => {
         {
           file: 'flows/dynamic caller id.json', type: 'CONTACT_FLOW',
           findings: [{ ruleId: 'CALLER_ID_DYNAMIC', actionId: 'second-transfer' }],
-          acknowledged: [{ ruleId: 'CALLER_ID_DYNAMIC', actionId: FIRST_TRANSFER, line: 69, column: 7, acknowledgement: { reason: expect.stringContaining('Lambda') } }],
+          acknowledged: [{
+            ruleId: 'CALLER_ID_DYNAMIC', actionId: FIRST_TRANSFER, line: actionLine('flows/dynamic caller id.json', FIRST_TRANSFER), column: 5,
+            acknowledgement: { reason: expect.stringContaining('Lambda') },
+          }],
         },
-        { file: 'flows/unclaimed.json', findings: [{ ruleId: 'CALLER_ID_NOT_CLAIMED', line: 69, column: 7 }] },
+        { file: 'flows/unclaimed.json', findings: [{ ruleId: 'CALLER_ID_NOT_CLAIMED', line: actionLine('flows/unclaimed.json', FIRST_TRANSFER), column: 5 }] },
         { file: 'flows/truncated.json', unreadable: expect.any(String), findings: [] },
       ],
       unusedAcknowledgements: [expect.stringContaining('CALLER_ID_NAME_NOT_SHOWN')],

@@ -1,11 +1,11 @@
 import * as path from 'path';
 import { ALL_RULES, findRule } from '../core/catalogue';
 import { CallerIdInputError } from '../core/errors';
-import { Severity } from '../core/findings';
+import { Finding, Severity } from '../core/findings';
 import { parseJsonText, readTextFile } from '../core/json-text';
 import { printable } from '../core/printable';
 import { RuleDefinition } from '../core/rule-definition';
-import { AcknowledgedFinding, ReportFinding } from './report-formats';
+import { AcknowledgedFinding } from './report-formats';
 
 /**
  * One reviewed warning: the rule, why it is acceptable, and optionally which file (a path or a glob), action
@@ -114,12 +114,12 @@ function checkedRule(id: string, source: string, rules: readonly RuleDefinition[
 /** The findings of one file, before acknowledgements. */
 export interface FileFindings {
   readonly file: string;
-  readonly findings: readonly ReportFinding[];
+  readonly findings: readonly Finding[];
 }
 
 export interface AcknowledgedFile {
   /** The findings that stand. */
-  readonly findings: ReportFinding[];
+  readonly findings: Finding[];
   /** The warnings acknowledged, each with its reason. */
   readonly acknowledged: AcknowledgedFinding[];
 }
@@ -157,7 +157,7 @@ export function applyAcknowledgements(files: readonly FileFindings[], acknowledg
       }
       return p;
     };
-    const findings: ReportFinding[] = [];
+    const findings: Finding[] = [];
     const acknowledged: AcknowledgedFinding[] = [];
     for (const f of file.findings) {
       const match = f.severity === Severity.WARNING ? byRule.get(f.ruleId)?.find(({ ack, matcher }) =>

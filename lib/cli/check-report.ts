@@ -1,5 +1,6 @@
 import { Acknowledgement, applyAcknowledgements, describeUnused } from './acknowledgements';
-import { CheckReport, ReportFinding, RulesNotRunReport } from './report-formats';
+import { Finding } from '../core/findings';
+import { CheckReport, RulesNotRunReport } from './report-formats';
 
 /** What `check` knows of one file before acknowledgements: the checker's result. */
 export interface CheckedFile {
@@ -7,7 +8,7 @@ export interface CheckedFile {
   readonly type?: string;
   readonly typeSource?: string;
   readonly typeEvidence?: string;
-  readonly findings: readonly ReportFinding[];
+  readonly findings: readonly Finding[];
   readonly unreadable?: string;
   readonly notRun?: readonly RulesNotRunReport[];
 }

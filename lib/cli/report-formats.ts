@@ -15,16 +15,8 @@ export enum ReportFormat {
   GITHUB = 'github',
 }
 
-/** A finding as `check` reports it: where in the file it is, when that is known. */
-export interface ReportFinding extends Finding {
-  /** 1-based line of the action the finding is about. */
-  readonly line?: number;
-  /** 1-based column (in UTF-16 code units, as editors count) of the action the finding is about. */
-  readonly column?: number;
-}
-
 /** A warning that an acknowledgement silenced, with the reason given for it. */
-export interface AcknowledgedFinding extends ReportFinding {
+export interface AcknowledgedFinding extends Finding {
   readonly acknowledgement: {
     readonly reason: string;
     /** Where the acknowledgement was written, e.g. `acknowledgements.json entry 2`. */
@@ -50,7 +42,7 @@ export interface FileReport {
   /** Why the file could not be checked; a file that could not be read has no findings. */
   readonly unreadable?: string;
   /** The findings that stand (not acknowledged). */
-  readonly findings: readonly ReportFinding[];
+  readonly findings: readonly Finding[];
   readonly acknowledged?: readonly AcknowledgedFinding[];
   readonly notRun?: readonly RulesNotRunReport[];
 }
@@ -129,15 +121,14 @@ function diagnostics(report: CheckReport): string[] {
 
 // --- text -------------------------------------------------------------------------------------------------------
 
-/** One line per finding, `file[:line:column]: severity RULE_ID action <id>: message`; the summary on stderr. */
+/** One line per finding, `file: severity RULE_ID action <id>: message`, as ever; the summary on stderr. */
 function renderText(report: CheckReport): RenderedReport {
   const out = report.files.flatMap((file) => file.findings.map((f) => textLine(file.file, f)));
   return { out, err: diagnostics(report) };
 }
 
-function textLine(file: string, f: ReportFinding): string {
-  const position = f.line !== undefined ? `:${f.line}${f.column !== undefined ? `:${f.column}` : ''}` : '';
-  return printable(`${file}${position}: ${f.severity} ${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}: ${f.message}`);
+function textLine(file: string, f: Finding): string {
+  return printable(`${file}: ${f.severity} ${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}: ${f.message}`);
 }
 
 // --- json -------------------------------------------------------------------------------------------------------
@@ -233,7 +224,7 @@ function sarifRule(rule: RuleDefinition): object {
   };
 }
 
-function sarifResult(f: ReportFinding, location: { uri: string }, ruleIndex: ReadonlyMap<string, number>, fingerprints: Fingerprints): Record<string, unknown> {
+function sarifResult(f: Finding, location: { uri: string }, ruleIndex: ReadonlyMap<string, number>, fingerprints: Fingerprints): Record<string, unknown> {
   const index = ruleIndex.get(f.ruleId);
   return {
     ruleId: f.ruleId,
@@ -264,7 +255,7 @@ const FINGERPRINT = 'connectCallerId/v1';
 class Fingerprints {
   private readonly seen = new Map<string, number>();
 
-  of(f: ReportFinding, uri: string): string {
+  of(f: Finding, uri: string): string {
     const key = [f.ruleId, uri, f.actionId ?? '', f.number ?? ''].join('\u0000');
     const occurrence = (this.seen.get(key) ?? 0) + 1;
     this.seen.set(key, occurrence);
@@ -345,7 +336,7 @@ export function renderJunit(report: CheckReport): string {
   ].join('\n');
 }
 
-function caseName(f: ReportFinding): string {
+function caseName(f: Finding): string {
   return `${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}`;
 }
 
