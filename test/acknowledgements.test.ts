@@ -100,7 +100,7 @@ describe('acknowledgements file', () => {
     expect(applied.files[0].findings).toEqual([notClaimed]);
     expect(applied.files[0].acknowledged[0].acknowledgement).toEqual({ reason: 'acknowledged on the command line', source: '--acknowledge CALLER_ID_DYNAMIC' });
     expect(() => acknowledgementsFromRuleIds(['CALLER_ID_NOT_CLAIMED'], root)).toThrow('--acknowledge CALLER_ID_NOT_CLAIMED: CALLER_ID_NOT_CLAIMED is an error');
-    expect(() => acknowledgementsFromRuleIds(['NOPE'], root)).toThrow('"NOPE" is not a rule id');
+    expect(() => acknowledgementsFromRuleIds(['NOPE'], root)).toThrow('--acknowledge "NOPE" is not a rule id');
   });
 });
 

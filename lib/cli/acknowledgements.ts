@@ -97,6 +97,7 @@ function parseEntry(entry: unknown, source: string, baseDir: string, rules: read
 /** `--acknowledge RULE_ID` on the command line: the rule's warnings everywhere, without a reason. */
 export function acknowledgementsFromRuleIds(ids: readonly string[], cwd: string, rules: readonly RuleDefinition[] = ALL_RULES): Acknowledgement[] {
   return ids.map((id) => {
+    if (!findRule(id, rules)) throw new CallerIdInputError(`--acknowledge ${JSON.stringify(id)} is not a rule id; the rule table in the README lists them`);
     const source = `--acknowledge ${id}`;
     return { rule: checkedRule(id, source, rules), reason: 'acknowledged on the command line', source, baseDir: cwd };
   });
