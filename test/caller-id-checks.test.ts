@@ -124,6 +124,18 @@ describe('CallerIdChecks on raw flows', () => {
     expect(checkNumbers(stack)).toEqual({ numbers: [{ Ref: 'CallerIdNumber' }], usedBy: ['Centre/SubParam'] });
   });
 
+  test('GIVEN literal content holding template placeholders THEN they are refused, since CloudFormation deploys them as written', () => {
+    const { stack } = checkedApp();
+    rawFlow(stack, 'Mustache', 'CONTACT_FLOW', JSON.stringify(transferContent('+1{{callerId}}')));
+    // `${Name}` inside Fn::Sub is a substitution, not a placeholder: CloudFormation fills it in.
+    new CfnParameter(stack, 'CallerIdNumber');
+    rawFlow(stack, 'Sub', 'CONTACT_FLOW', Fn.sub(JSON.stringify(transferContent('${CallerIdNumber}'))));
+    const errors = errorsOf(stack);
+    expect(errors).toEqual([{ path: '/Centre/Mustache', message: expect.stringContaining('[FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED]') }]);
+    expect(errors[0].message).toContain(`CallerId.Number "{{callerId}}" (action "${TRANSFER_ACTION}")`);
+    expect(errors[0].message).toContain('use Fn::Sub with a variable map');
+  });
+
   test('GIVEN content with tokens inside (Fn::Join, Stack.toJsonString) THEN only the literal parts are judged', () => {
     const { stack } = checkedApp();
     const param = new CfnParameter(stack, 'CallerIdNumber');
@@ -507,6 +519,19 @@ describe('readTemplateFlowContent', () => {
     expect(read.isDeployTimeValue(number)).toBe(true);
     expect(read.cloudFormationValue(number)).toEqual({ 'Fn::Join': ['', ['+81', { Ref: 'Rest' }]] });
     expect(read.isDeployTimeValue('+81368001234')).toBe(false);
+  });
+
+  test('a Join of 200,000 parts nested in another Join is read without overflowing the stack', () => {
+    // A DisconnectParticipant whose parameter alternates literal text and a parameter, 100,000 times over.
+    const pieces: unknown[] = [];
+    for (let i = 0; i < 100_000; i++) pieces.push('x', { Ref: 'P' });
+    const content = { 'Fn::Join': ['', [
+      '{"Version":"2019-10-30","StartAction":"a","Actions":[{"Identifier":"a","Type":"DisconnectParticipant","Parameters":{"n":"',
+      { 'Fn::Join': ['', pieces] },
+      '"},"Transitions":{}}]}',
+    ]] };
+    const read = readTemplateFlowContent(content, 'Content')!;
+    expect(read.deployTimeValues).toHaveLength(100_000);
   });
 
   test('a value outside a JSON string (a number from a parameter) still parses', () => {

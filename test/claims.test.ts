@@ -144,4 +144,89 @@ describe('CLAIM_REPLACED: a change that would replace a claim', () => {
     CallerId.acknowledgeWarning(claim, 'CLAIM_REPLACED', 'moving the sales line to a toll-free number on purpose');
     expect(replaced(stack)).toEqual([]);
   });
+
+  test('GIVEN applyRemovalPolicy(DESTROY) after the claim THEN the warning says the number is released, from the policy in force', () => {
+    const { stack, numbers } = stackListing([listed(PhoneNumberType.DID)]);
+    numbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.TOLL_FREE }).applyRemovalPolicy(RemovalPolicy.DESTROY);
+    const [warning] = replaced(stack);
+    expect(warning.message).toContain('+815098765432 is released (the removal policy is not RETAIN)');
+    expect(warning.message).not.toContain('stays claimed');
+  });
+
+  test('GIVEN removalPolicy DESTROY then applyRemovalPolicy(RETAIN) THEN the warning says the number stays claimed', () => {
+    const { stack, numbers } = stackListing([listed(PhoneNumberType.DID)]);
+    numbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.TOLL_FREE, removalPolicy: RemovalPolicy.DESTROY })
+      .applyRemovalPolicy(RemovalPolicy.RETAIN);
+    expect(replaced(stack)[0].message).toContain('+815098765432 stays claimed by the instance');
+  });
+});
+
+describe('CLAIM_MOVED: a renamed or moved claim claims a new number', () => {
+  const listedAs = (description: string, number = '+815098765432'): ClaimedNumber =>
+    ({ number, type: PhoneNumberType.DID, countryCode: 'JP', description });
+  const moved = (stack: Stack) => warningsOf(stack).filter((w) => w.message.includes('[CLAIM_MOVED]'));
+  /** The logical id aws-cdk-lib gives a claim `Sales` of a ClaimedNumbers `Numbers` in a stack of its own: what a deployed template has. */
+  const deployedSalesId = () => {
+    const earlier = new Stack(new App(), 'Centre');
+    ClaimedNumbers.fromNumbers(earlier, 'Numbers', { instanceArn: INSTANCE_ARN, numbers: [] }).claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID });
+    return Object.keys(phoneNumbers(earlier))[0];
+  };
+
+  test('GIVEN the inventory lists the number of Centre/Numbers/Sales WHEN the claim is renamed THEN a warning names the number, the old path and the id to pin', () => {
+    const { stack, numbers } = stackListing([listedAs('Claimed by Centre/Numbers/Sales')]);
+    numbers.claimNumber('SalesLine', { countryCode: 'JP', type: PhoneNumberType.DID });
+    const id = deployedSalesId();
+    expect(id).toMatch(/^NumbersSales[0-9A-F]{8}$/);
+    expect(moved(stack)).toEqual([{
+      path: '/Centre/Numbers',
+      message: expect.stringContaining(`+815098765432 is described "Claimed by Centre/Numbers/Sales", so it was claimed by a claim at Centre/Numbers/Sales, ` +
+        'and the stack Centre has no claim there now'),
+    }]);
+    const [warning] = moved(stack);
+    expect(warning.message).toContain('deploying claims a new number for it');
+    expect(warning.message).toContain(`pin the claim's logicalId to the id the deployed template gives it (${id}, unless it was pinned to another`);
+    expect(warning.message).toContain('if the claim was removed on purpose, acknowledge CLAIM_MOVED for +815098765432');
+  });
+
+  test('GIVEN a claim moved under another construct THEN it is reported too; pinned to the deployed id THEN it is not', () => {
+    const unpinned = stackListing([listedAs('Claimed by Centre/Numbers/Sales')]);
+    new Construct(unpinned.stack, 'Telephony');
+    const movedNumbers = ClaimedNumbers.fromLookup(new Construct(unpinned.stack, 'Tokyo'), 'Numbers', { instanceArn: INSTANCE_ARN });
+    movedNumbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID });
+    // Two ClaimedNumbers of the instance list the number: it is reported once.
+    expect(moved(unpinned.stack).map((w) => w.path)).toEqual(['/Centre/Numbers']);
+
+    const pinned = stackListing([listedAs('Claimed by Centre/Numbers/Sales')]);
+    const tokyo = ClaimedNumbers.fromLookup(new Construct(pinned.stack, 'Tokyo'), 'Numbers', { instanceArn: INSTANCE_ARN });
+    tokyo.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID, logicalId: deployedSalesId() });
+    expect(moved(pinned.stack)).toEqual([]);
+    expect(Object.keys(phoneNumbers(pinned.stack))).toEqual([deployedSalesId()]);
+  });
+
+  test('GIVEN the claim still at its path, with its own description, or a number of another stack or a user description THEN nothing is reported', () => {
+    const { stack, numbers } = stackListing([
+      listedAs('Claimed by Centre/Numbers/Sales'),
+      listedAs('Claimed by Centre/Numbers/Support', '+815098765433'),
+      listedAs('Claimed by Osaka/Numbers/Sales', '+815098765434'),
+      listedAs('Sales line, Tokyo', '+815098765435'),
+      listedAs('Claimed by Centre/Numbers/Billing', '+815098765436'),
+    ]);
+    numbers.claimNumber('Sales', { countryCode: 'JP', type: PhoneNumberType.DID });
+    numbers.claimNumber('Support', { countryCode: 'JP', type: PhoneNumberType.DID, description: 'Support line' });
+    numbers.claimNumber('Helpdesk', { countryCode: 'JP', type: PhoneNumberType.DID, description: 'Claimed by Centre/Numbers/Billing' });
+    expect(moved(stack)).toEqual([]);
+  });
+
+  test('GIVEN the claim removed on purpose THEN the warning is acknowledged for that number only', () => {
+    const { stack, numbers } = stackListing([listedAs('Claimed by Centre/Numbers/Sales'), listedAs('Claimed by Centre/Numbers/Lab', '+815098765439')]);
+    numbers.claimNumber('Support', { countryCode: 'JP', type: PhoneNumberType.DID });
+    CallerId.acknowledgeWarning(numbers, 'CLAIM_MOVED', 'the sales line was given up', { number: '+815098765432' });
+    expect(moved(stack).map((w) => w.message)).toEqual([expect.stringContaining('+815098765439 is described "Claimed by Centre/Numbers/Lab"')]);
+  });
+
+  test('the stack is judged once its tree is complete: a claim added after the ClaimedNumbers counts', () => {
+    const { stack } = stackListing([listedAs('Claimed by Centre/Late/Sales')]);
+    new ClaimedPhoneNumber(new Construct(stack, 'Late'), 'Sales', { targetArn: INSTANCE_ARN, countryCode: 'JP', type: PhoneNumberType.DID });
+    expect(moved(stack)).toEqual([]);
+  });
 });

@@ -122,6 +122,28 @@ describe('writeInventoriesToContextFile', () => {
     expect(otherFilesIn(dir)).toEqual([]);
   });
 
+  test('GIVEN a file saved with a byte order mark, as Windows editors do, THEN its keys are kept and the inventory added', async () => {
+    fs.writeFileSync(file, '\ufeff' + JSON.stringify({ 'acknowledged-issue-numbers': [32775] }, undefined, 2) + '\n');
+
+    await writeInventoriesToContextFile(file, [DOC]);
+
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ 'acknowledged-issue-numbers': [32775], [KEY]: DOC });
+    expect(inventoryTargetsInContextFile(file)).toEqual([INSTANCE_ARN]);
+  });
+
+  test('GIVEN a file with a key twice, which JSON.parse would silently resolve to the last, THEN it is refused with where, and left untouched', async () => {
+    const content = `{\n  "${KEY}": { "instanceArn": "${INSTANCE_ARN}", "numbers": [] },\n  "${KEY}": { "instanceArn": "${INSTANCE_ARN}", "numbers": [] }\n}\n`;
+    fs.writeFileSync(file, content);
+
+    await expect(writeInventoriesToContextFile(file, [DOC])).rejects.toThrow(CallerIdInputError);
+    await expect(writeInventoriesToContextFile(file, [DOC])).rejects.toThrow(
+      new RegExp(`^The context file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is JSON with a duplicate key: .* appears twice in the top-level object, at line 2, column 3 and at line 3, column 3\\. The CDK reads only the last[\\s\\S]*keep only one; it was left as it is`),
+    );
+    expect(() => inventoryTargetsInContextFile(file)).toThrow(/twice/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(content);
+    expect(otherFilesIn(dir)).toEqual([]);
+  });
+
   test('a failure while writing leaves the original file whole and no temporary file behind', async () => {
     // GIVEN
     const original = JSON.stringify({ keep: 'me' }, undefined, 2) + '\n';

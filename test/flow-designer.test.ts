@@ -1,5 +1,5 @@
 import { FlowBuilder } from '../lib/core/flow/builder';
-import { CallerIdSource, designerActionMetadata } from '../lib/core/flow/designer';
+import { CallerIdSource, designerActionMetadata, MAX_CONDITION_METADATA } from '../lib/core/flow/designer';
 import { ActionTypes, ContactFlowType, FlowAction, FlowTransitions } from '../lib/core/flow/model';
 
 // The expected shapes are those of new-designer console exports (synthetic values, same keys and key order).
@@ -109,6 +109,17 @@ describe('designer metadata of the other generated blocks', () => {
     for (const c of conditions) expect(c.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(conditions[0].id).not.toBe(conditions[1].id);
     expect(designerActionMetadata(compare('Equals'))).toEqual(meta);
+  });
+
+  const compareOf = (count: number): FlowAction => act(ActionTypes.COMPARE, { ComparisonValue: '$.Attributes.callerId' }, {
+    NextAction: 'fallback',
+    Conditions: Array.from({ length: count }, (_, i) => ({ NextAction: 'call', Condition: { Operator: 'Equals' as const, Operands: [`+8150${10_000_000 + i}`] } })),
+    Errors: [{ NextAction: 'fallback', ErrorType: 'NoMatchingCondition' }],
+  }, 'check-caller-id-is-claimed');
+
+  test(`GIVEN a Compare of ${MAX_CONDITION_METADATA} conditions THEN it has their metadata; one more THEN none, so a guard is not twice its size`, () => {
+    expect((designerActionMetadata(compareOf(MAX_CONDITION_METADATA)).conditionMetadata as unknown[])).toHaveLength(MAX_CONDITION_METADATA);
+    expect(designerActionMetadata(compareOf(MAX_CONDITION_METADATA + 1))).toEqual({ isFriendlyName: true });
   });
 
   test('GIVEN a Compare with an operator no export shows WHEN described THEN no condition metadata is guessed', () => {

@@ -7,6 +7,7 @@ import { CfnQueue } from 'aws-cdk-lib/aws-connect';
 import { CallerId, ClaimedNumbers, ContactFlowType, OutboundQueue } from '../lib';
 import { CallerIdChecks } from '../lib/constructs/caller-id-checks';
 import { ExportedFlow } from '../lib/constructs/flow-file';
+import { MAX_FLOW_FILE_BYTES } from '../lib/core/json-text';
 import { FLOW_FIXTURES, flowFixture } from './support/fixtures';
 import { checkOf, usesOf } from './support/checks';
 import { errorsOf, HOURS_ARN, INSTANCE_ARN, stackWithInventory } from './support/stacks';
@@ -81,6 +82,33 @@ describe('ExportedFlow', () => {
     expect(errorsOf(stack).map((e) => e.message.match(/\[(\w+)\]/)![1])).toEqual([ruleId]);
   });
 
+  test('GIVEN a caller ID holding a template placeholder THEN synth refuses it, naming the file, the placeholder and the fix', () => {
+    const { stack, numbers } = stackWithInventory();
+    const content = flowFixture('outbound-whisper.json');
+    content.Actions[0].Parameters.CallerId.Number = '+1{{callerId}}';
+    const file = tempFlowFile(content);
+    new ExportedFlow(stack, 'Whisper', { claimedNumbers: numbers, file });
+    const errors = errorsOf(stack);
+    expect(errors.map((e) => e.message.match(/\[(\w+)\]/)![1])).toEqual(['FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED']);
+    expect(errors[0].message).toContain(`${file}: 1 value of this flow holds a template placeholder: CallerId.Number "{{callerId}}"`);
+    expect(errors[0].message).toContain('Substitute the values before synth');
+  });
+
+  test.each([
+    ['UTF-16LE with a byte order mark', (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')])],
+    ['UTF-16BE with a byte order mark', (t: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(t, 'utf16le').swap16()])],
+    ['UTF-8 with a byte order mark', (t: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t, 'utf8')])],
+  ])('GIVEN an export saved as %s THEN it synthesizes the same content as the UTF-8 file', (_what, encode) => {
+    const text = JSON.stringify(flowFixture('outbound-whisper.json'));
+    const { stack, numbers } = stackWithInventory();
+    const plain = new ExportedFlow(stack, 'Plain', { claimedNumbers: numbers, file: tempTextFile(text) });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'exported-flow-')), 'flow.json');
+    fs.writeFileSync(file, encode(text));
+    const encoded = new ExportedFlow(stack, 'Encoded', { claimedNumbers: numbers, file });
+    expect(contentOf(encoded)).toEqual(contentOf(plain));
+    expect(errorsOf(stack)).toEqual([]);
+  });
+
   test('GIVEN a number AWS Support approved THEN it need not be claimed and is not verified at deploy time', () => {
     const { stack, numbers } = stackWithInventory();
     const content = flowFixture('outbound-whisper.json');
@@ -147,7 +175,12 @@ describe('ExportedFlow', () => {
   test('file problems throw at construction, naming the file and the fix', () => {
     const { stack, numbers } = stackWithInventory();
     expect(() => new ExportedFlow(stack, 'Missing', { claimedNumbers: numbers, file: 'flows/none.json' }))
-      .toThrow(/Centre\/Missing: cannot read the flow file flows\/none\.json: ENOENT/);
+      .toThrow(/Centre\/Missing: flows\/none\.json: cannot read the file \(ENOENT\)/);
+    // A file larger than any flow export is refused without being read (a sparse file: no bytes written).
+    const huge = tempTextFile('');
+    fs.truncateSync(huge, MAX_FLOW_FILE_BYTES + 1);
+    expect(() => new ExportedFlow(stack, 'Huge', { claimedNumbers: numbers, file: huge }))
+      .toThrow(/Centre\/Huge: .*flow\.json: is larger than 8 MiB \(8,388,608 bytes\), the most read of a flow file/);
     const notJson = tempTextFile('{"Version": ');
     expect(() => new ExportedFlow(stack, 'Broken', { claimedNumbers: numbers, file: notJson })).toThrow(/Centre\/Broken: .*flow\.json: is not valid JSON at line 1/);
 

@@ -89,3 +89,87 @@ describe('one answer to "which numbers may a guard let through, and is this call
       expect(dynamic[0].message).toMatch(/Nothing guards it/);
     });
 });
+
+describe('a value checked by the guard and set again after it is not guarded', () => {
+  // Synthetic flows in the shapes of console exports: Check contact attributes, then Set contact attributes
+  // (`{Attributes, TargetContact: "Current"}`) or Invoke Lambda function, then the block placing the call.
+  const CHECKED = '+61255501234';
+  const between = (type: string, parameters: Record<string, unknown>) => ({
+    Identifier: 'between', Type: type, Parameters: parameters,
+    Transitions: { NextAction: 'call', Errors: [{ NextAction: 'call', ErrorType: 'NoMatchingError' }] },
+  });
+  const whisper = (reference: string, middle?: ReturnType<typeof between>): FlowDocument => ({
+    Version: '2019-10-30', StartAction: 'check',
+    Actions: [
+      { Identifier: 'check', Type: ActionTypes.COMPARE, Parameters: { ComparisonValue: reference },
+        Transitions: { NextAction: 'fallback', Conditions: [{ NextAction: middle ? 'between' : 'call', Condition: { Operator: 'Equals', Operands: [CHECKED] } }],
+          Errors: [{ NextAction: 'fallback', ErrorType: 'NoMatchingCondition' }] } },
+      ...(middle ? [middle] : []),
+      { Identifier: 'call', Type: ActionTypes.CALL_PHONE_NUMBER, Parameters: { CallerId: { Number: reference } }, Transitions: { NextAction: 'end' } },
+      { Identifier: 'fallback', Type: ActionTypes.CALL_PHONE_NUMBER, Parameters: { CallerId: { Number: CHECKED } }, Transitions: { NextAction: 'end' } },
+      { Identifier: 'end', Type: ActionTypes.END_FLOW, Parameters: {}, Transitions: {} },
+    ],
+  });
+  const dynamicMessage = (flow: FlowDocument): string => {
+    const { inventory } = app();
+    const findings = checkFlow(flow, { type: ContactFlowType.OUTBOUND_WHISPER, inventory }).filter((f) => f.ruleId === 'CALLER_ID_DYNAMIC');
+    expect(findings).toHaveLength(1);
+    return findings[0].message;
+  };
+  const setAttributes = (attributes: Record<string, string>) => between(ActionTypes.SET_CONTACT_ATTRIBUTES, { Attributes: attributes, TargetContact: 'Current' });
+  const lambda = between(ActionTypes.INVOKE_LAMBDA, { LambdaFunctionARN: 'arn:aws:lambda:ap-southeast-2:123456789012:function:pick', InvocationTimeLimitSeconds: '3' });
+
+  test('GIVEN nothing between the Compare and the call THEN it is guarded', () => {
+    expect(dynamicMessage(whisper('$.Attributes.callerId'))).toMatch(guardedSentence);
+  });
+
+  test('GIVEN Set contact attributes setting the attribute again after the Compare THEN it is not guarded', () => {
+    expect(dynamicMessage(whisper('$.Attributes.callerId', setAttributes({ callerId: '$.External.number' })))).toMatch(/Nothing guards it/);
+  });
+
+  test('GIVEN Set contact attributes setting another attribute after the Compare THEN it stays guarded', () => {
+    expect(dynamicMessage(whisper('$.Attributes.callerId', setAttributes({ tier: 'gold' })))).toMatch(guardedSentence);
+  });
+
+  test('GIVEN a bracketed attribute reference and Set contact attributes after the Compare THEN it is not guarded (the key is not matched by name)', () => {
+    expect(dynamicMessage(whisper("$.Attributes['callerId']", setAttributes({ tier: 'gold' })))).toMatch(/Nothing guards it/);
+  });
+
+  test('GIVEN an Invoke Lambda function after a Compare on $.External THEN it is not guarded: the call replaces External', () => {
+    expect(dynamicMessage(whisper('$.External.callerId', lambda))).toMatch(/Nothing guards it/);
+  });
+
+  test('GIVEN an Invoke Lambda function after a Compare on a contact attribute THEN it stays guarded', () => {
+    expect(dynamicMessage(whisper('$.Attributes.callerId', lambda))).toMatch(guardedSentence);
+  });
+
+  test('GIVEN the attribute set again and then checked again THEN it is guarded: the second Compare guards it', () => {
+    const flow = whisper('$.Attributes.callerId', setAttributes({ callerId: '$.External.number' }));
+    flow.Actions[1] = { ...flow.Actions[1], Transitions: { NextAction: 'recheck', Errors: [{ NextAction: 'recheck', ErrorType: 'NoMatchingError' }] } };
+    flow.Actions.push({ Identifier: 'recheck', Type: ActionTypes.COMPARE, Parameters: { ComparisonValue: '$.Attributes.callerId' },
+      Transitions: { NextAction: 'fallback', Conditions: [{ NextAction: 'call', Condition: { Operator: 'Equals', Operands: [CHECKED] } }],
+        Errors: [{ NextAction: 'fallback', ErrorType: 'NoMatchingCondition' }] } });
+    expect(dynamicMessage(flow)).toMatch(guardedSentence);
+  });
+
+  test('GIVEN a loop back through Set contact attributes to the call THEN it is not guarded, and the walk ends', () => {
+    // check -> call -> between (sets callerId) -> call: the second time the call has an unchecked value.
+    const base = whisper('$.Attributes.callerId');
+    const flow: FlowDocument = { ...base, Actions: [
+      ...base.Actions.map((a) => (a.Identifier === 'call' ? { ...a, Transitions: { NextAction: 'between' } } : a)),
+      setAttributes({ callerId: '$.External.number' }),
+    ] };
+    expect(dynamicMessage(flow)).toMatch(/Nothing guards it/);
+  });
+
+  test.each([
+    ['$.Attributes.callerId', CallerId.fromAttribute('callerId')],
+    ['$.External.callerId', CallerId.fromExternal('callerId')],
+  ])('GIVEN the generated guards on %s THEN check still calls them guarded', (_reference, callerId) => {
+    const { stack, numbers, inventory } = app();
+    new OutboundWhisperFlow(stack, 'Flow', { claimedNumbers: numbers, name: 'W', callerId, fallbackCallerId: CallerId.fromNumber('+61255501234') });
+    const dynamic = checkFlow(generatedFlow(stack), { type: ContactFlowType.OUTBOUND_WHISPER, inventory }).filter((f) => f.ruleId === 'CALLER_ID_DYNAMIC');
+    expect(dynamic).toHaveLength(1);
+    expect(dynamic[0].message).toMatch(guardedSentence);
+  });
+});

@@ -1,5 +1,5 @@
 import { findRule } from '../lib/core/catalogue';
-import { checkFlow, checkFlowExport, FlowTypeSource, usesDynamicCallerId } from '../lib/core/flow/check';
+import { checkFlow, checkFlowExport, FlowContentStage, FlowTypeSource, usesDynamicCallerId } from '../lib/core/flow/check';
 import { ActionTypes, ContactFlowType, FlowDocument } from '../lib/core/flow/model';
 import { FLOW_MODULE, readFlowExport } from '../lib/core/flow/reader';
 import { Severity } from '../lib/core/findings';
@@ -212,8 +212,8 @@ describe('values of a flow that are not for check to judge', () => {
     ['a mustache destination', { ThirdPartyPhoneNumber: '+1{{phoneNumber}}', CallerId: { Number: '+81368001234' } }, '{{phoneNumber}}'],
     ['a CloudFormation Sub destination', { ThirdPartyPhoneNumber: '${TRANSFERNUMBER}', CallerId: { Number: '+81368001234' } }, '${TRANSFERNUMBER}'],
     ['a %NAME% caller ID', { ThirdPartyPhoneNumber: '+815012345678', CallerId: { Number: '%CALLER_ID%' } }, '%CALLER_ID%'],
-  ])('GIVEN %s THEN the value is not judged, and one warning says so', (_what, parameters, placeholder) => {
-    const findings = checkFlow(flowWith(parameters), { type: ContactFlowType.CONTACT_FLOW, inventory });
+  ])('GIVEN %s in a file still to be rendered THEN the value is not judged, and one warning says so', (_what, parameters, placeholder) => {
+    const findings = checkFlow(flowWith(parameters), { type: ContactFlowType.CONTACT_FLOW, inventory, stage: FlowContentStage.TEMPLATE });
     expect(ids(findings)).toEqual(['FLOW_TEMPLATE_PLACEHOLDER']);
     expect(findings[0]).toMatchObject({ severity: Severity.WARNING });
     expect(findings[0].message).toContain(JSON.stringify(placeholder));
@@ -221,9 +221,33 @@ describe('values of a flow that are not for check to judge', () => {
 
   test('GIVEN several placeholders in a file THEN there is one warning with their count', () => {
     const flow = flowWith({ ThirdPartyPhoneNumber: '{{destination}}', CallerId: { Number: '${var.caller_id}', Name: '{{name}}' } });
-    const findings = checkFlow(flow, { type: ContactFlowType.CONTACT_FLOW, inventory });
+    const findings = checkFlow(flow, { type: ContactFlowType.CONTACT_FLOW, inventory, stage: FlowContentStage.TEMPLATE });
     expect(ids(findings)).toEqual(['FLOW_TEMPLATE_PLACEHOLDER']);
     expect(findings[0].message).toMatch(/^3 values of this flow hold a template placeholder/);
+  });
+
+  test('GIVEN a placeholder in content that deploys as written (the default) THEN one error names it and the fix', () => {
+    const flow = flowWith({ ThirdPartyPhoneNumber: '+815012345678', CallerId: { Number: '+1{{callerId}}' } });
+    const findings = checkFlow(flow, { type: ContactFlowType.CONTACT_FLOW, inventory });
+    expect(ids(findings)).toEqual(['FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED']);
+    expect(findings[0]).toMatchObject({ severity: Severity.ERROR });
+    expect(findings[0].message).toContain('CallerId.Number "{{callerId}}" (action "a")');
+    expect(findings[0].message).toContain('Connect would receive it literally');
+    expect(findings[0].message).toContain('Substitute the values before synth');
+    expect(ids(checkFlow(flow, { type: ContactFlowType.CONTACT_FLOW, inventory, stage: FlowContentStage.DEPLOYED })))
+      .toEqual(['FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED']);
+  });
+
+  test('GIVEN the same file through checkFlowExport, as check reads it THEN a warning: a file may still be rendered', () => {
+    const text = JSON.stringify(flowWith({ ThirdPartyPhoneNumber: '+815012345678', CallerId: { Number: '+1{{callerId}}' } }));
+    const result = checkFlowExport(readFlowExport(text, 'f'), { inventory, defaultType: ContactFlowType.CONTACT_FLOW });
+    expect(ids(result.findings)).toEqual(['FLOW_TEMPLATE_PLACEHOLDER']);
+  });
+
+  test('the two placeholder rules are a warning for files and an error for deployed content', () => {
+    expect(findRule('FLOW_TEMPLATE_PLACEHOLDER')!.severity).toBe(Severity.WARNING);
+    expect(findRule('FLOW_TEMPLATE_PLACEHOLDER')!.fix).not.toContain('see the final values');
+    expect(findRule('FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED')!.severity).toBe(Severity.ERROR);
   });
 
   test.each([
@@ -255,9 +279,27 @@ describe('values of a flow that are not for check to judge', () => {
     expect(ids(checkFlow(flow, { type: ContactFlowType.OUTBOUND_WHISPER, inventory }))).toEqual(['FLOW_VALUE_NOT_STRING']);
   });
 
-  test('GIVEN an empty CallerId.Number THEN it is judged as unset, as Connect reads it, and refused at publish as an empty parameter', () => {
+  test('GIVEN an empty CallerId.Number THEN only FLOW_EMPTY_PARAMETER: Connect refuses the flow, so nothing is passed through', () => {
     expect(ids(checkFlow(flowWith({ ThirdPartyPhoneNumber: '+12025550143', CallerId: { Number: '' } }), { type: ContactFlowType.CONTACT_FLOW, inventory: us })))
-      .toEqual(['FLOW_EMPTY_PARAMETER', 'CALLER_ID_PASS_THROUGH']);
+      .toEqual(['FLOW_EMPTY_PARAMETER']);
+  });
+
+  test('GIVEN an empty ThirdPartyPhoneNumber THEN only FLOW_EMPTY_PARAMETER, not also a destination that is not E.164', () => {
+    expect(ids(checkFlow(flowWith({ ThirdPartyPhoneNumber: '', CallerId: { Number: '+81368001234' } }), { type: ContactFlowType.CONTACT_FLOW, inventory })))
+      .toEqual(['FLOW_EMPTY_PARAMETER']);
+  });
+
+  test('GIVEN an empty Call phone number caller ID THEN only FLOW_EMPTY_PARAMETER', () => {
+    const flow: FlowDocument = { Version: '2019-10-30', StartAction: 'c', Actions: [
+      { Identifier: 'c', Type: ActionTypes.CALL_PHONE_NUMBER, Parameters: { CallerId: { Number: '' } }, Transitions: { NextAction: 'e' } },
+      { Identifier: 'e', Type: ActionTypes.END_FLOW, Parameters: {}, Transitions: {} },
+    ] };
+    expect(ids(checkFlow(flow, { type: ContactFlowType.OUTBOUND_WHISPER, inventory }))).toEqual(['FLOW_EMPTY_PARAMETER']);
+  });
+
+  test('GIVEN a CallerId with a Name and no Number at all THEN it is still judged as unset', () => {
+    expect(ids(checkFlow(flowWith({ ThirdPartyPhoneNumber: '+12025550143', CallerId: { Name: 'Support' } }), { type: ContactFlowType.CONTACT_FLOW, inventory: us })))
+      .toContain('CALLER_ID_PASS_THROUGH');
   });
 });
 
@@ -379,9 +421,18 @@ describe('checkFlowExport: which type a file is checked as', () => {
     expect(result.findings).toEqual([]);
   });
 
-  test('GIVEN no stated type and a Call phone number block THEN the content shows an outbound whisper flow, whatever the default', () => {
+  test('GIVEN no stated type and a Call phone number block THEN the content shows an outbound whisper flow, and a default that disagrees is warned about', () => {
     const result = checkFlowExport(readFlowExport(whisper, 'f'), { inventory, defaultType: ContactFlowType.CONTACT_FLOW });
-    expect(result).toMatchObject({ type: ContactFlowType.OUTBOUND_WHISPER, typeSource: FlowTypeSource.CONTENT, findings: [], notRun: [] });
+    expect(result).toMatchObject({ type: ContactFlowType.OUTBOUND_WHISPER, typeSource: FlowTypeSource.CONTENT, notRun: [] });
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({ ruleId: 'FLOW_DEFAULT_TYPE_CONTRADICTED', severity: Severity.WARNING });
+    expect(result.findings[0].message).toContain('the default type is CONTACT_FLOW, but its action "c" is Call phone number');
+    expect(result.findings[0].message).toContain('so it is checked as OUTBOUND_WHISPER, not as CONTACT_FLOW');
+  });
+
+  test('GIVEN the same whisper flow with the default OUTBOUND_WHISPER, or no default THEN nothing to warn about', () => {
+    expect(checkFlowExport(readFlowExport(whisper, 'f'), { inventory, defaultType: ContactFlowType.OUTBOUND_WHISPER }).findings).toEqual([]);
+    expect(checkFlowExport(readFlowExport(whisper, 'f'), { inventory }).findings).toEqual([]);
   });
 
   test('GIVEN no type anywhere THEN the default applies, and without one the type rules are listed as not run while the others run', () => {

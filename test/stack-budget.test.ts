@@ -1,6 +1,7 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { CallerId, ClaimedNumbers, OutboundQueue, PhoneNumberType, TransferDestination, TransferToPhoneNumberFlow } from '../lib';
+import { CallerId, ClaimedNumbers, OutboundQueue, OutboundWhisperFlow, PhoneNumberType, TransferDestination, TransferToPhoneNumberFlow } from '../lib';
+import { ActionTypes, FlowDocument, MAX_FLOW_CONTENT_LENGTH } from '../lib/core/flow/model';
 import { judgeStackBudget, TEMPLATE_LIMIT_BYTES } from '../lib/core/stack-limits';
 import { HOURS_ARN, INSTANCE_ARN } from './support/stacks';
 
@@ -38,6 +39,24 @@ describe('the stack budget', () => {
     // The sizes are those of the Content the template holds: their sum is past the limit.
     const sizes = [...message.matchAll(/: ([\d,]+) bytes \(a call-time guard/g)].map((m) => Number(m[1].replace(/,/g, '')));
     expect(sizes.every((s) => s > 100_000)).toBe(true);
+  });
+
+  test.each([
+    ['an OutboundWhisperFlow', (stack: Stack, numbers: ClaimedNumbers) => new OutboundWhisperFlow(stack, 'Flow', {
+      claimedNumbers: numbers, name: 'W', callerId: CallerId.fromAttribute('callerId'), fallbackCallerId: CallerId.fromNumber('+815010000000'),
+    })],
+    ['a TransferToPhoneNumberFlow', (stack: Stack, numbers: ClaimedNumbers) => guardedTransfers(stack, numbers, 1)],
+  ])('GIVEN %s guarding a dynamic caller ID over 2,000 claimed numbers THEN it builds, under Connect\'s content limit', (_name, build) => {
+    const stack = new Stack(new App(), 'Centre');
+    build(stack, largeInventory(stack, 2000));
+    const [flow] = Object.values(Template.fromStack(stack).findResources('AWS::Connect::ContactFlow'));
+    const content = flow.Properties.Content as string;
+    expect(content.length).toBeLessThanOrEqual(MAX_FLOW_CONTENT_LENGTH);
+    const doc = JSON.parse(content) as FlowDocument;
+    const compare = doc.Actions.find((a) => a.Type === ActionTypes.COMPARE)!;
+    expect(compare.Transitions.Conditions).toHaveLength(2000);
+    // The designer keeps the guard's place on the canvas, not a second copy of its 2,000 conditions.
+    expect((doc.Metadata!.ActionMetadata as Record<string, Record<string, unknown>>)[compare.Identifier]).not.toHaveProperty('conditionMetadata');
   });
 
   test('GIVEN the same flows with allowedCallerIds THEN the stack synthesizes', () => {

@@ -8,7 +8,7 @@ import { ConnectArnRules, instanceArnProblem, instanceIdOf, isTrafficDistributio
 import { parseE164 } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
 import { CallerIdChecksRules } from '../core/checks-rules';
-import { callerIdUses, checkFlow, FlowRules, usesDynamicCallerId } from '../core/flow/check';
+import { callerIdUses, checkFlow, FlowContentStage, FlowRules, usesDynamicCallerId } from '../core/flow/check';
 import { ActionTypes, ContactFlowType } from '../core/flow/model';
 import { Finding } from '../core/findings';
 import { isPhoneNumberArn, toPhoneNumberArn } from '../core/inventory';
@@ -167,14 +167,15 @@ class ResourceCheck {
     const numbers = uses.length > 0 ? this.claimedNumbersFor(flow.instanceArn, 'InstanceArn') : undefined;
     let findings = checkFlow(read.flow, {
       type: type ?? ContactFlowType.CONTACT_FLOW, inventory: numbers?.inventory, isDeployTimeValue: read.isDeployTimeValue,
-      approvedExternalNumbers: this.approvedExternalNumbers,
+      approvedExternalNumbers: this.approvedExternalNumbers, stage: FlowContentStage.DEPLOYED,
     });
     if (type === undefined) {
       // Where a block may stand depends on the flow type; with none known, only the rest is judged.
       const typeRules: string[] = [FlowRules.CALL_PHONE_NUMBER_WRONG_TYPE.id, FlowRules.TRANSFER_WRONG_TYPE.id];
       findings = findings.filter((f) => !typeRules.includes(f.ruleId));
     }
-    this.findings.push(...findings.map((f) => ({ ...f, message: describeTemplateValue(f.message) })));
+    // One at a time: spreading an unbounded list into push() overflows the stack.
+    for (const f of findings) this.findings.push({ ...f, message: describeTemplateValue(f.message) });
 
     const actions = new Map(read.flow.Actions.map((a) => [a.Identifier, a]));
     for (const use of uses) {
@@ -269,7 +270,7 @@ class ResourceCheck {
       number, context: CallerIdContext.CAMPAIGN, inventory: numbers?.inventory, property,
       ...(approval !== undefined ? { approvedExternal: { approvalReference: approval } } : {}),
     });
-    this.findings.push(...findings);
+    for (const f of findings) this.findings.push(f);
     if (approval === undefined && parseE164(number).ok) this.use(numbers, number, { context: CallerIdContext.CAMPAIGN });
   }
 

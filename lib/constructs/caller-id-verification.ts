@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -84,7 +84,7 @@ export class CallerIdVerification extends Construct {
   /** Registers `number` as used by `user`, which then deploys only after the check passed. */
   public use(user: IConstruct, number: string, use: NumberUse): void {
     this.register(user, number, use);
-    user.node.addDependency(this.resource);
+    this.dependOnCheck(user);
   }
 
   /**
@@ -95,7 +95,7 @@ export class CallerIdVerification extends Construct {
     const entry = this.register(user, number, { context: CallerIdContext.QUEUE });
     if (inventoryArn !== undefined) {
       entry.arn = inventoryArn;
-      user.node.addDependency(this.resource);
+      this.dependOnCheck(user);
       return inventoryArn;
     }
     if (entry.arnAttribute === undefined) {
@@ -122,7 +122,25 @@ export class CallerIdVerification extends Construct {
   public guard(user: IConstruct, numbers: readonly string[], context: CallerIdContext): void {
     for (const n of numbers) this.guardNumbers.add(n);
     this.guardUses.set(useKey(user, { context }), checkedUse(user, { context }));
-    user.node.addDependency(this.resource);
+    this.dependOnCheck(user);
+  }
+
+  /**
+   * Makes `user` deploy only after the check passed. When the user is one resource (a CfnResource, or a construct
+   * whose only child is its default resource) the DependsOn goes straight onto that resource: the template is the
+   * same as with a construct-level dependency, which aws-cdk-lib instead resolves at synth for each user by
+   * walking both construct trees, a measurable share of the synth time at a thousand users. Any other user (a
+   * queue asks for its number before it creates its resource) keeps the construct-level dependency.
+   */
+  private dependOnCheck(user: IConstruct): void {
+    const resource = CfnResource.isCfnResource(user) ? user : user.node.defaultChild;
+    const single = resource !== undefined && CfnResource.isCfnResource(resource) && resource.node.children.length === 0
+      && (resource === user || user.node.children.length === 1);
+    if (single) {
+      (resource as CfnResource).addResourceDependency(this.resource.node.defaultChild as CfnResource);
+    } else {
+      user.node.addDependency(this.resource);
+    }
   }
 
   private register(user: IConstruct, number: string, use: NumberUse): Entry {

@@ -1,7 +1,7 @@
-import { RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, CfnResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { CfnPhoneNumber } from 'aws-cdk-lib/aws-connect';
 import { Construct, IConstruct } from 'constructs';
-import { judgeClaimReplacement } from '../core/claim-rules';
+import { ClaimsOfStack, defaultClaimDescription, judgeClaimReplacement, judgeMovedClaims } from '../core/claim-rules';
 import { ConnectArnKind, instanceArnProblem, parseConnectArn } from '../core/connect-arn';
 import { isKnownCountry } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
@@ -39,7 +39,7 @@ export interface ClaimNumberOptions {
   /**
    * The number's description in Connect (1-500 characters). It is also how a later synth recognises the number
    * in the looked-up inventory, to warn when a change would replace the claim (`CLAIM_REPLACED`): give each claim
-   * a description of its own.
+   * a description of its own. The default also tells a later synth that a claim was renamed or moved (`CLAIM_MOVED`).
    * @default - "Claimed by <construct path>"
    */
   readonly description?: string;
@@ -91,6 +91,8 @@ export class ClaimedPhoneNumber extends Resource implements IClaimedPhoneNumber 
   public readonly targetArn: string;
   /** The description the number is claimed with. */
   public readonly description: string;
+  /** The prefix the number is claimed with, if any. */
+  public readonly prefix?: string;
   /** The underlying `AWS::Connect::PhoneNumber`. */
   public readonly resource: CfnPhoneNumber;
 
@@ -124,8 +126,9 @@ export class ClaimedPhoneNumber extends Resource implements IClaimedPhoneNumber 
     if (problems.length > 0) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
 
     if (props.logicalId !== undefined) this.claimLogicalId(props.logicalId);
-    // The construct path is what recognises the claim's number in a later looked-up inventory (CLAIM_REPLACED).
-    this.description = props.description ?? `Claimed by ${this.node.path}`.slice(0, 500);
+    // The construct path is what recognises the claim's number in a later looked-up inventory (CLAIM_REPLACED, CLAIM_MOVED).
+    this.description = props.description ?? defaultClaimDescription(this.node.path);
+    this.prefix = props.prefix;
     this.resource = new CfnPhoneNumber(this, 'Resource', {
       targetArn: props.targetArn,
       countryCode: props.countryCode,
@@ -310,8 +313,8 @@ export class ClaimedNumbers extends Construct {
 
   /**
    * Claims a new number for the instance (or one of its traffic distribution groups) in this stack. Known only
-   * after deployment, trusted by construction. Warns (`CLAIM_REPLACED`) when the inventory shows that the number
-   * this claim holds would be replaced by the change.
+   * after deployment, trusted by construction. Warns (`CLAIM_REPLACED`), once the construct tree is complete, when
+   * the inventory shows that the number this claim holds would be replaced by the change.
    */
   public claimNumber(id: string, options: ClaimNumberOptions): ClaimedPhoneNumber {
     const group = options.trafficDistributionGroupArn;
@@ -322,14 +325,29 @@ export class ClaimedNumbers extends Construct {
     const { trafficDistributionGroupArn: _, ...props } = options;
     const claim = new ClaimedPhoneNumber(this, id, { ...props, targetArn: group ?? this.instanceArn });
     this.claims.push(claim);
-    const declared = [claim.description, claim.countryCode, claim.type, options.prefix];
-    if (this._inventory && declared.every((v) => v === undefined || !Token.isUnresolved(v))) {
-      reportFindings(claim, judgeClaimReplacement({
-        path: claim.node.path, description: claim.description, countryCode: claim.countryCode, type: claim.type, prefix: options.prefix,
-        retained: options.removalPolicy !== RemovalPolicy.DESTROY,
-      }, this._inventory.numbers));
-    }
     return claim;
+  }
+
+  /**
+   * Judges the claims against the inventory once the construct tree is complete, so with the removal policy in
+   * force (`applyRemovalPolicy` after the claim counts). `claims` indexes every claim of the stack.
+   * @internal
+   */
+  public _judgeClaims(claims: StackClaims, reported: Set<string>): void {
+    const inventory = this._inventory;
+    if (!inventory) return;
+    for (const claim of this.claims) {
+      const declared = [claim.description, claim.countryCode, claim.type, claim.prefix];
+      if (!declared.every((v) => v === undefined || !Token.isUnresolved(v))) continue;
+      reportFindings(claim, judgeClaimReplacement({
+        path: claim.node.path, description: claim.description, countryCode: claim.countryCode, type: claim.type, prefix: claim.prefix,
+        retained: claim.resource.cfnOptions.updateReplacePolicy === CfnDeletionPolicy.RETAIN,
+      }, inventory.numbers));
+    }
+    // Two ClaimedNumbers of one instance in a stack list the same numbers: each is reported once.
+    const unreported = inventory.numbers.filter((n) => !reported.has(n.number));
+    for (const n of unreported) reported.add(n.number);
+    reportFindings(this, judgeMovedClaims(claims.facts, unreported));
   }
 
   /**
@@ -358,7 +376,67 @@ export class ClaimedNumbers extends Construct {
   private setInventories(documents: readonly InventoryDocument[]): void {
     for (const doc of documents) this.inventories.set(doc.instanceArn, doc);
     this._inventory = Inventory.ofTargets(this.instanceArn, documents);
+    StackClaims.of(Stack.of(this)).add(this);
   }
+}
+
+const stackClaims = new WeakMap<Stack, StackClaims>();
+
+/**
+ * The claims of one stack, judged by a validation of the stack, that is once its construct tree is complete: a
+ * claim is recognised by its path, description and logical id, all of which are final only then.
+ */
+class StackClaims {
+  public static of(stack: Stack): StackClaims {
+    let claims = stackClaims.get(stack);
+    if (!claims) stackClaims.set(stack, claims = new StackClaims(stack));
+    return claims;
+  }
+
+  private readonly numbers: ClaimedNumbers[] = [];
+  private _facts?: ClaimsOfStack;
+
+  private constructor(private readonly stack: Stack) {
+    stack.node.addValidation({ validate: () => this.validate() });
+  }
+
+  public add(numbers: ClaimedNumbers): void {
+    this.numbers.push(numbers);
+  }
+
+  /** Every claim under the stack, indexed once. */
+  public get facts(): ClaimsOfStack {
+    if (!this._facts) {
+      const stack = this.stack;
+      const claims = stack.node.findAll().filter((c): c is ClaimedPhoneNumber => c instanceof ClaimedPhoneNumber);
+      this._facts = {
+        stackPath: stack.node.path,
+        descriptions: new Set(claims.map((c) => c.description)),
+        paths: new Set(claims.map((c) => c.node.path)),
+        logicalIds: new Set(claims.map((c) => Stack.of(c.resource).resolve(c.resource.logicalId) as string)),
+        defaultLogicalId: (path) => defaultLogicalId(stack.node.path, path),
+      };
+    }
+    return this._facts;
+  }
+
+  private validate(): string[] {
+    const reported = new Set<string>();
+    for (const numbers of this.numbers) numbers._judgeClaims(this, reported);
+    return [];
+  }
+}
+
+/**
+ * The logical id aws-cdk-lib gives the `AWS::Connect::PhoneNumber` of a claim at `path` under the stack at
+ * `stackPath` that pins none: found by asking aws-cdk-lib itself, on a stack of its own (its id algorithm is not
+ * exported), so it stays the same as the one deployed templates have.
+ */
+function defaultLogicalId(stackPath: string, path: string): string {
+  const probe = new Stack(new Construct(undefined as unknown as Construct, ''), 'LogicalIdProbe');
+  let scope: Construct = probe;
+  for (const id of path.slice(stackPath.length + 1).split('/')) scope = new Construct(scope, id);
+  return probe.resolve(new CfnResource(scope, 'Resource', { type: 'AWS::Connect::PhoneNumber' }).logicalId);
 }
 
 /** One target's inventory from the context; undefined (with INVENTORY_MISSING reported) when missing or unreadable. */

@@ -1,13 +1,13 @@
-import * as fs from 'fs';
 import { Stack, Token } from 'aws-cdk-lib';
 import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
 import { Construct } from 'constructs';
 import { instanceIdOf } from '../core/connect-arn';
 import { parseE164 } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
-import { callerIdUses, checkFlow, usesDynamicCallerId } from '../core/flow/check';
+import { callerIdUses, checkFlow, FlowContentStage, usesDynamicCallerId } from '../core/flow/check';
 import { ActionTypes, ContactFlowType, FlowAction, FlowDocument } from '../core/flow/model';
 import { assertFlowNesting, readFlowExport } from '../core/flow/reader';
+import { readFlowFile } from '../core/json-text';
 import { callerIdValueForm } from '../core/rules';
 import { CallerId } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
@@ -91,6 +91,7 @@ export class ExportedFlow extends Construct {
     const approved = props.approvedExternalNumbers ?? {};
     const findings = checkFlow(flow, {
       type: this.type, inventory: claimedNumbers.inventory, isDeployTimeValue: (v) => Token.isUnresolved(v), approvedExternalNumbers: approved,
+      stage: FlowContentStage.DEPLOYED,
     });
     reportFindings(this, findings.map((f) => ({ ...f, file, message: `${file}: ${f.message}` })));
 
@@ -129,14 +130,9 @@ export class ExportedFlow extends Construct {
   }
 
   private read(file: string) {
-    let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new Error(`${this.node.path}: cannot read the flow file ${file}: ${(e as { message?: string }).message ?? String(e)}`);
-    }
-    try {
-      const read = readFlowExport(text, file);
+      // Bounded and encoding-aware, as `check` reads files: a UTF-16 export synthesizes the same as a UTF-8 one.
+      const read = readFlowExport(readFlowFile(file), file);
       // The ARN mapping below walks every value of the flow.
       assertFlowNesting(read.flow, file);
       return read;

@@ -37,7 +37,7 @@ export const FlowStructureRuleDefinitions: readonly RuleDefinition[] = [
   structure(FlowStructureRules.TOO_MANY_ACTIONS, 'A flow with more than 250 actions.',
     'Split it with Transfer to flow or flow modules.', `${FLOW_LANGUAGE}: at most 250 actions per flow`),
   structure(FlowStructureRules.CONTENT_TOO_LONG, 'Flow content over 256,000 characters.',
-    'Shorten prompts or remove designer metadata.', 'CloudFormation `AWS::Connect::ContactFlow`: Content is at most 256,000 characters'),
+    'For a flow with a call-time guard, set `allowedCallerIds` to the numbers its dynamic caller ID can take; otherwise shorten prompts or split the flow with Transfer to flow.', 'CloudFormation `AWS::Connect::ContactFlow`: Content is at most 256,000 characters'),
   structure(FlowStructureRules.UNHANDLED_ERROR, 'A generated action without a branch for one of the errors Connect requires it to handle.',
     'Add the missing error branches.', `${FLOW_LANGUAGE}: the error types of each action`),
   structure(FlowStructureRules.TERMINAL_WITH_TRANSITIONS, 'A generated Disconnect or End flow action with transitions.',

@@ -100,7 +100,7 @@ function partsOf(value: unknown, depth: number): Part[] | undefined {
     const parts: Part[] = [];
     items.forEach((item, i) => {
       if (i > 0 && delimiter.length > 0) parts.push({ text: delimiter });
-      parts.push(...(partsOf(item, depth + 1) ?? [{ value: item }]));
+      for (const part of partsOf(item, depth + 1) ?? [{ value: item }]) parts.push(part);
     });
     return merge(parts);
   }
@@ -131,7 +131,7 @@ function substitute(text: string, variables: Record<string, unknown>, depth: num
       parts.push({ text: `\${${name.slice(1)}}` });
     } else if (Object.prototype.hasOwnProperty.call(variables, name)) {
       const variable = variables[name];
-      parts.push(...(partsOf(variable, depth + 1) ?? [{ value: variable }]));
+      for (const part of partsOf(variable, depth + 1) ?? [{ value: variable }]) parts.push(part);
     } else {
       const dot = name.indexOf('.');
       parts.push({ value: dot > 0 && !name.startsWith('AWS::') ? { 'Fn::GetAtt': [name.slice(0, dot), name.slice(dot + 1)] } : { Ref: name } });

@@ -9,8 +9,13 @@ export enum ConnectArnKind {
   TRAFFIC_DISTRIBUTION_GROUP = 'traffic-distribution-group',
   /** Anything inside an instance: `...:instance/<id>/queue/<id>`, `.../contact-flow/<id>`, ... */
   INSIDE_INSTANCE = 'inside-instance',
-  /** `...:phone-number/<id>`. */
+  /** `...:phone-number/<id>`: the form queues take and `ListPhoneNumbersV2` returns. */
   PHONE_NUMBER = 'phone-number',
+  /**
+   * `...:instance/<id>/phone-number/<id>`: the form the older `ListPhoneNumbers` returns, which queues refuse. Inside an
+   * instance too: it has `instanceArn` and `path` like `INSIDE_INSTANCE`.
+   */
+  INSTANCE_PHONE_NUMBER = 'instance-phone-number',
 }
 
 /** The parts of a Connect ARN. */
@@ -20,12 +25,14 @@ export interface ConnectArn {
   readonly region: string;
   readonly account: string;
   readonly kind: ConnectArnKind;
-  /** The id after `instance/`, `traffic-distribution-group/` or `phone-number/`. */
+  /** The id after `instance/` (also for an ARN inside an instance), `traffic-distribution-group/` or `phone-number/`. */
   readonly id: string;
-  /** For `INSIDE_INSTANCE`: the instance's own ARN. */
+  /** For `INSIDE_INSTANCE` and `INSTANCE_PHONE_NUMBER`: the instance's own ARN. */
   readonly instanceArn?: string;
-  /** For `INSIDE_INSTANCE`: what follows the instance id, e.g. `queue/<id>`. */
+  /** For `INSIDE_INSTANCE` and `INSTANCE_PHONE_NUMBER`: what follows the instance id, e.g. `queue/<id>`. */
   readonly path?: string;
+  /** For both phone-number kinds: the number's id. */
+  readonly phoneNumberId?: string;
 }
 
 // Linear: each part is a run of characters the next separator cannot be part of.
@@ -40,24 +47,51 @@ export function parseConnectArn(arn: string): ConnectArn | undefined {
   if (rest !== undefined) {
     if (type !== 'instance' || rest === '/' || rest.endsWith('/')) return undefined;
     const instanceArn = `arn:${partition}:connect:${region}:${account}:instance/${id}`;
-    return { arn, partition, region, account, kind: ConnectArnKind.INSIDE_INSTANCE, id, instanceArn, path: rest.slice(1) };
+    const path = rest.slice(1);
+    const phoneNumberId = INSTANCE_PHONE_NUMBER_PATH.exec(path)?.[1];
+    if (phoneNumberId !== undefined) {
+      return { arn, partition, region, account, kind: ConnectArnKind.INSTANCE_PHONE_NUMBER, id, instanceArn, path, phoneNumberId };
+    }
+    return { arn, partition, region, account, kind: ConnectArnKind.INSIDE_INSTANCE, id, instanceArn, path };
   }
-  const kind = type === 'instance' ? ConnectArnKind.INSTANCE
-    : type === 'traffic-distribution-group' ? ConnectArnKind.TRAFFIC_DISTRIBUTION_GROUP : ConnectArnKind.PHONE_NUMBER;
+  if (type === 'phone-number') return { arn, partition, region, account, kind: ConnectArnKind.PHONE_NUMBER, id, phoneNumberId: id };
+  const kind = type === 'instance' ? ConnectArnKind.INSTANCE : ConnectArnKind.TRAFFIC_DISTRIBUTION_GROUP;
   return { arn, partition, region, account, kind, id };
+}
+
+const INSTANCE_PHONE_NUMBER_PATH = /^phone-number\/([A-Za-z0-9-]+)$/;
+
+/** Whether the ARN names something inside an instance (an instance-form phone-number ARN included). */
+function isInsideInstance(parsed: ConnectArn | undefined): boolean {
+  return parsed?.kind === ConnectArnKind.INSIDE_INSTANCE || parsed?.kind === ConnectArnKind.INSTANCE_PHONE_NUMBER;
+}
+
+/** Whether an ARN is the `phone-number/<id>` form queues accept. */
+export function isPhoneNumberArn(arn: string): boolean {
+  return parseConnectArn(arn)?.kind === ConnectArnKind.PHONE_NUMBER;
+}
+
+/**
+ * Converts the `instance/<id>/phone-number/<id>` form (from the old ListPhoneNumbers API, which queues
+ * reject) into the form queues accept; undefined when `arn` is not of that form.
+ */
+export function toPhoneNumberArn(arn: string): string | undefined {
+  const parsed = parseConnectArn(arn);
+  if (parsed?.kind !== ConnectArnKind.INSTANCE_PHONE_NUMBER) return undefined;
+  return `arn:${parsed.partition}:connect:${parsed.region}:${parsed.account}:phone-number/${parsed.phoneNumberId}`;
 }
 
 /** The instance id of an instance ARN, or of an ARN inside an instance; undefined otherwise. */
 export function instanceIdOf(arn: string): string | undefined {
   const parsed = parseConnectArn(arn);
-  return parsed?.kind === ConnectArnKind.INSTANCE || parsed?.kind === ConnectArnKind.INSIDE_INSTANCE ? parsed.id : undefined;
+  return parsed?.kind === ConnectArnKind.INSTANCE || isInsideInstance(parsed) ? parsed!.id : undefined;
 }
 
 /** Whether `arn` names a resource of type `resource` (`queue`, `contact-flow`) directly inside an instance. */
 export function isInstanceResourceArn(arn: string, resource: string): boolean {
   const parsed = parseConnectArn(arn);
-  if (parsed?.kind !== ConnectArnKind.INSIDE_INSTANCE) return false;
-  const [type, id, ...rest] = parsed.path!.split('/');
+  if (!isInsideInstance(parsed)) return false;
+  const [type, id, ...rest] = parsed!.path!.split('/');
   return type === resource && id !== undefined && id.length > 0 && rest.length === 0;
 }
 
@@ -79,8 +113,8 @@ export function instanceArnProblem(property: string, value: string): string | un
       `(${expected}; CloudFormation refuses anything else). Give the ARN of the instance the group belongs to, and list the group ` +
       `as a traffic distribution group of its ClaimedNumbers (trafficDistributionGroupArns: ['${value}']) so its numbers count as claimed`;
   }
-  if (parsed?.kind === ConnectArnKind.INSIDE_INSTANCE) {
-    return `${property} ${value} is the ARN of something inside an instance; give the instance ARN ${parsed.instanceArn}`;
+  if (isInsideInstance(parsed)) {
+    return `${property} ${value} is the ARN of something inside an instance; give the instance ARN ${parsed!.instanceArn}`;
   }
   return `${property} ${JSON.stringify(value)} is not a Connect instance ARN; expected ${expected}`;
 }

@@ -1,3 +1,4 @@
+import { parseConnectArn } from './connect-arn';
 import { Inventory } from './inventory';
 
 /**
@@ -27,16 +28,13 @@ export interface InstanceCountry {
   readonly because: string;
 }
 
-/** Region of an instance or traffic distribution group ARN: `arn:<partition>:connect:<region>:...`. */
-const CONNECT_ARN_REGION = /^arn:aws[a-z-]*:connect:([a-z0-9-]+):/;
-
 /**
  * Where an instance is: the country of the Region in its ARN, which is where its calls are placed from; for an
  * ARN of no known Connect Region (or none at all), the country most of its claimed numbers are in.
  * Undefined when neither tells.
  */
 export function instanceCountry(inventory: Inventory): InstanceCountry | undefined {
-  const region = CONNECT_ARN_REGION.exec(inventory.instanceArn)?.[1];
+  const region = parseConnectArn(inventory.instanceArn)?.region;
   const fromRegion = region !== undefined ? CONNECT_REGION_COUNTRIES.get(region) : undefined;
   if (fromRegion !== undefined) return { country: fromRegion, because: `its Region is ${region}` };
   const [mostNumbers] = inventory.countries;

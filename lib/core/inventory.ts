@@ -1,3 +1,4 @@
+import { isPhoneNumberArn, toPhoneNumberArn } from './connect-arn';
 import { isE164Shaped, parseE164 } from './e164';
 import { CallerIdInputError } from './errors';
 import { Severity } from './findings';
@@ -57,22 +58,8 @@ export function inventoryContextKey(targetArn: string): string {
   return `connect-caller-id:claimed-numbers:${targetArn}`;
 }
 
-const PHONE_NUMBER_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:phone-number\/[A-Za-z0-9-]+$/;
-const INSTANCE_PHONE_NUMBER_ARN = /^arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance\/[A-Za-z0-9-]+\/phone-number\/[A-Za-z0-9-]+$/;
-
-/** Whether an ARN is the `phone-number/<id>` form queues accept. */
-export function isPhoneNumberArn(arn: string): boolean {
-  return PHONE_NUMBER_ARN.test(arn);
-}
-
-/**
- * Converts the `instance/<id>/phone-number/<id>` form (from the old ListPhoneNumbers API, which queues
- * reject) into the form queues accept; undefined when `arn` is not of that form.
- */
-export function toPhoneNumberArn(arn: string): string | undefined {
-  if (!INSTANCE_PHONE_NUMBER_ARN.test(arn)) return undefined;
-  return arn.replace(/:instance\/[A-Za-z0-9-]+\/phone-number\//, ':phone-number/');
-}
+// The phone-number ARN forms are parsed where every Connect ARN is (connect-arn); re-exported for the callers here.
+export { isPhoneNumberArn, toPhoneNumberArn };
 
 /**
  * Reads an inventory document, checking its shape. `source` names where it came from (a file, a context key)

@@ -187,6 +187,11 @@ export interface JsonTextSource {
   readonly subject: string;
   /** What would be accepted, for messages. */
   readonly expected: string;
+  /**
+   * Why a key twice is refused, for the message.
+   * @default - that Amazon Connect does not document which value a flow runs with
+   */
+  readonly whyNoDuplicates?: string;
 }
 
 /**
@@ -199,7 +204,7 @@ export interface JsonTextSource {
  * last value, some keep the first, some refuse the object). Amazon Connect does not document what it does, so
  * a check of the last value could pass a flow that Connect runs with the first; refusing is the safe choice.
  */
-export function parseJsonText(text: string, { source, subject, expected }: JsonTextSource): JsonText {
+export function parseJsonText(text: string, { source, subject, expected, whyNoDuplicates }: JsonTextSource): JsonText {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {
@@ -213,7 +218,7 @@ export function parseJsonText(text: string, { source, subject, expected }: JsonT
     throw new CallerIdInputError(`${source}: ${subject} not valid JSON${at} (${error?.reason ?? 'not accepted by JSON.parse'}); expected ${expected}.`);
   }
   const scan = scanKeys(body);
-  if (scan.duplicate) throw new CallerIdInputError(duplicateMessage(body, value, scan.duplicate, scan.duplicateCount, source, subject));
+  if (scan.duplicate) throw new CallerIdInputError(duplicateMessage(body, value, scan.duplicate, scan.duplicateCount, source, subject, whyNoDuplicates));
   return { value, actionOffsets: scan.actionOffsets };
 }
 
@@ -382,14 +387,18 @@ function pathTo(text: string, depth: number, kinds: readonly number[], lastKeyAt
   return path;
 }
 
-function duplicateMessage(text: string, value: unknown, first: DuplicateKey, count: number, source: string, subject: string): string {
+function duplicateMessage(
+  text: string, value: unknown, first: DuplicateKey, count: number, source: string, subject: string, whyNoDuplicates = CONNECT_DUPLICATES,
+): string {
   const a = lineAndColumn(text, first.firstOffset);
   const b = lineAndColumn(text, first.offset);
   const more = count > 1 ? ` (and ${count - 1} more duplicate key${count > 2 ? 's' : ''} after it)` : '';
   return `${source}: ${subject} JSON with a duplicate key: ${quote(first.key)} appears twice in ${describePath(value, first.path)}, ` +
-    `at line ${a.line}, column ${a.column} and at line ${b.line}, column ${b.column}${more}. Which value Amazon Connect uses is not documented ` +
-    '(JSON parsers differ: most keep the last, some the first, some refuse the object), so the flow cannot be checked as Connect would run it; keep only one.';
+    `at line ${a.line}, column ${a.column} and at line ${b.line}, column ${b.column}${more}. ${whyNoDuplicates}; keep only one.`;
 }
+
+const CONNECT_DUPLICATES = 'Which value Amazon Connect uses is not documented '
+  + '(JSON parsers differ: most keep the last, some the first, some refuse the object), so the flow cannot be checked as Connect would run it';
 
 /**
  * `Actions[3] ("id").Parameters.CallerId`, like the reader's messages; `the top-level object` for the root. A path

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'timers/promises';
 import { CallerIdInputError } from '../core/errors';
 import { parseInventoryContextKey } from '../core/context-key';
 import { InventoryDocument, inventoryContextKey, parseInventoryDocument } from '../core/inventory';
+import { MAX_INVENTORY_FILE_BYTES, parseJsonText, readTextFile } from '../core/json-text';
 
 export interface ContextFileWriteOptions {
   /** How long to wait for another writer of the same file to finish, in milliseconds. @default 30000 */
@@ -60,26 +61,32 @@ export function inventoryTargetsInContextFile(file: string): string[] {
 }
 
 function readContextFile(file: string): Record<string, unknown> {
-  let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    fs.statSync(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new Error(`Cannot read the context file ${file}: ${(e as Error).message}`, { cause: e });
   }
+  const leftAsItIs = 'it was left as it is. Fix or delete it, then run the lookup again';
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // The reading every input file gets: bounded, a byte order mark or UTF-16 (as Windows editors save) accepted, a key
+    // twice refused (JSON.parse would keep the last, silently dropping an inventory written under the first).
+    const text = readTextFile({
+      file, what: 'context file', maxBytes: MAX_INVENTORY_FILE_BYTES,
+      whyBounded: 'that would be an inventory of some 300,000 numbers, far more than an instance can claim',
+    });
+    value = parseJsonText(text, {
+      source: file, subject: 'is', expected: 'a JSON object of context keys, as cdk.context.json holds',
+      whyNoDuplicates: 'The CDK reads only the last of them, so anything under the first is lost, and the lookup cannot tell which one is meant',
+    }).value;
   } catch (e) {
-    throw new CallerIdInputError(
-      `The context file ${file} is not valid JSON (${(e as Error).message}); it was left as it is. Fix or delete it, then run the lookup again.`,
-    );
+    if (!(e instanceof CallerIdInputError)) throw e;
+    throw new CallerIdInputError(`The context file ${e.message.replace(/\.$/, '')}; ${leftAsItIs}.`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
-    throw new CallerIdInputError(
-      `The context file ${file} must hold a JSON object of context keys, but holds ${got}; it was left as it is. Fix or delete it, then run the lookup again.`,
-    );
+    throw new CallerIdInputError(`The context file ${file} must hold a JSON object of context keys, but holds ${got}; ${leftAsItIs}.`);
   }
   return value as Record<string, unknown>;
 }

@@ -176,11 +176,14 @@ export class FlowBuilder {
       Actions: actions,
     };
 
-    problems.push(
-      ...validateFlowStructure(flow),
-      ...validateFlowCompleteness(flow, this.options.type),
-      ...checkPublishRules(flow, { type: this.options.type, isDeployTimeValue: this.options.isDeployTimeValue }).findings,
-    );
+    // One at a time: spreading an unbounded list into push() overflows the stack.
+    for (const found of [
+      validateFlowStructure(flow),
+      validateFlowCompleteness(flow, this.options.type),
+      checkPublishRules(flow, { type: this.options.type, isDeployTimeValue: this.options.isDeployTimeValue }).findings,
+    ]) {
+      for (const problem of found) problems.push(problem);
+    }
     if (problems.length > 0) {
       const what = this.options.name === undefined ? `${this.options.type} flow` : `${this.options.type} flow "${this.options.name}"`;
       throw new CallerIdInputError(

@@ -44,11 +44,30 @@ export const FlowRules = {
   },
   TEMPLATE_PLACEHOLDER: {
     id: 'FLOW_TEMPLATE_PLACEHOLDER', severity: Severity.WARNING,
-    trigger: 'A caller ID or destination holding a template placeholder (`${var}`, `{{name}}`, `%NAME%`) that a deployment tool ' +
-      'fills in: the value is not judged. One warning per file.',
-    fix: 'Check the flow as deployed (run `check` on the rendered file, or use `ExportedFlow`/`CallerIdChecks`, which see the ' +
-      'final values), then acknowledge the warning.',
+    trigger: 'In a file `check` reads, a caller ID or destination holding a template placeholder (`${var}`, `{{name}}`, `%NAME%`) ' +
+      'that a deployment tool fills in: the value is not judged. One warning per file.',
+    fix: 'Run `check` on the rendered file as it will be deployed, then acknowledge the warning. `ExportedFlow` and `CallerIdChecks` ' +
+      'deploy content as written and refuse placeholders (`FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED`).',
     source: 'CloudFormation `Fn::Sub`, Terraform `templatefile` and mustache templates, as flow files in repositories use them',
+  },
+  TEMPLATE_PLACEHOLDER_DEPLOYED: {
+    id: 'FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED', severity: Severity.ERROR,
+    trigger: 'In flow content an app deploys (`ExportedFlow`, a `CfnContactFlow` that `CallerIdChecks` judges), a caller ID or ' +
+      'destination holding a template placeholder (`${var}`, `{{name}}`, `%NAME%`): nothing fills it in after synth, so Connect ' +
+      'receives it as written. One error per flow.',
+    fix: 'Substitute the values before synth: render the file with its templating tool (or write the values into it) and give ' +
+      '`ExportedFlow` the rendered file; for a `CfnContactFlow`, build the content with `Fn::Sub` and a variable map.',
+    source: 'CloudFormation `AWS::Connect::ContactFlow`: Content is deployed as given; a literal `${var}` outside `Fn::Sub`, ' +
+      '`{{name}}` or `%NAME%` is plain text to it',
+  },
+  DEFAULT_TYPE_CONTRADICTED: {
+    id: 'FLOW_DEFAULT_TYPE_CONTRADICTED', severity: Severity.WARNING,
+    trigger: 'A file that states no flow type and holds a Call phone number block (outbound whisper only), checked with another ' +
+      'default type (`--type`). The rules use the type the content shows. (A flow module is not a flow of any type, so the default ' +
+      'never applies to one.)',
+    fix: 'Check that the file is the flow you mean to deploy as that type; give the type in the file (a `{Name, Type, Content}` ' +
+      'object or `Metadata.type`), or acknowledge the warning.',
+    source: `${FLOW_LANGUAGE}: CompleteOutboundCall is supported only in outbound whisper flows`,
   },
   DRAFT_UNPUBLISHABLE: {
     id: 'FLOW_DRAFT_UNPUBLISHABLE', severity: Severity.ERROR,
@@ -73,6 +92,14 @@ const TRANSFER_FLOW_TYPES: ReadonlySet<string> = new Set([
 const PARTICIPANT_ACTIONS: ReadonlySet<string> = new Set([
   ActionTypes.MESSAGE_PARTICIPANT, 'MessageParticipantIteratively', 'GetParticipantInput', 'ConnectParticipantWithLexBot',
 ]);
+
+/** Whether the checked content is what deploys, or a file a deployment tool still renders. */
+export enum FlowContentStage {
+  /** The content deploys as written (`ExportedFlow`, `CallerIdChecks`): a template placeholder is an error. */
+  DEPLOYED = 'deployed',
+  /** A file checked before a templating tool renders it (the `check` command): a template placeholder is a warning. */
+  TEMPLATE = 'template',
+}
 
 export interface FlowCheckOptions {
   /**
@@ -105,6 +132,12 @@ export interface FlowCheckOptions {
    * @default - not a draft: each problem is its own finding
    */
   readonly draft?: string;
+  /**
+   * Whether the content deploys as written, or is a file a templating tool renders first: this decides whether a
+   * template placeholder is `FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED` (an error) or `FLOW_TEMPLATE_PLACEHOLDER` (a warning).
+   * @default FlowContentStage.DEPLOYED
+   */
+  readonly stage?: FlowContentStage;
 }
 
 /** A caller ID found in a flow. */
@@ -195,7 +228,12 @@ export interface ExportCheck {
   readonly notRun: readonly RulesNotRun[];
 }
 
-export interface ExportCheckOptions extends Omit<FlowCheckOptions, 'type' | 'contentLength' | 'draft'> {
+export interface ExportCheckOptions extends Omit<FlowCheckOptions, 'type' | 'contentLength' | 'draft' | 'stage'> {
+  /**
+   * Whether the file deploys as written or is rendered by a templating tool first.
+   * @default FlowContentStage.TEMPLATE: an export checked as a file may still be a template
+   */
+  readonly stage?: FlowContentStage;
   /**
    * The type of flows that neither state one nor show one in their content.
    * @default - none: the rules that depend on the type do not run on such flows
@@ -212,11 +250,19 @@ export function checkFlowExport(read: ReadFlow, options: ExportCheckOptions): Ex
   const { defaultType, ...rest } = options;
   const resolved = flowKindOf(read, defaultType);
   const { findings, publishNotRun } = runFlowRules(read.flow, {
+    stage: FlowContentStage.TEMPLATE,
     ...rest,
     ...(resolved ? { type: resolved.type } : {}),
     ...(read.contentLength !== undefined ? { contentLength: read.contentLength } : {}),
     ...(read.draft !== undefined ? { draft: read.draft } : {}),
   });
+  // A module deploys as a flow module, never as a flow of the default type, so only a flow's shown type can contradict it.
+  if (resolved?.source === FlowTypeSource.CONTENT && resolved.type !== FLOW_MODULE && defaultType !== undefined && defaultType !== resolved.type) {
+    findings.push(finding(FlowRules.DEFAULT_TYPE_CONTRADICTED,
+      `The file states no flow type and the default type is ${defaultType}, but ${resolved.evidence}, so it is checked as ` +
+      `${resolved.type}, not as ${defaultType}. If it deploys as ${defaultType}, it is the wrong content for that type; otherwise ` +
+      'state its type in the file, or acknowledge this warning'));
+  }
   // The publish-time rules name only those of theirs that had an action to judge.
   const ruleIds = [...FLOW_TYPE_RULES.map((r) => r.id), ...publishNotRun.map((r) => r.ruleId)];
   const notRun: RulesNotRun[] = [];
@@ -315,7 +361,9 @@ class FlowRun {
         `Transfer to phone number is in a ${type} flow; Connect allows it only in ${[...TRANSFER_FLOW_TYPES].join(', ')} flows`,
         action.Identifier));
     }
-    const destination = this.stringValue(action, 'ThirdPartyPhoneNumber', action.Parameters.ThirdPartyPhoneNumber, findings);
+    // An empty string is FLOW_EMPTY_PARAMETER's: Connect refuses the flow, so no other judgement of it applies.
+    const rawDestination = action.Parameters.ThirdPartyPhoneNumber;
+    const destination = rawDestination === '' ? undefined : this.stringValue(action, 'ThirdPartyPhoneNumber', rawDestination, findings);
     const staticDestination = destination !== undefined && callerIdValueForm(destination) === 'static' ? destination : undefined;
     const callerId = this.callerIdOf(action, findings);
     const { number, name, numberGiven } = callerId;
@@ -340,22 +388,33 @@ class FlowRun {
     return findings;
   }
 
-  /** One warning for the file, naming the first values left unjudged; none when there were none. */
+  /**
+   * One finding for the flow, naming the first values holding a placeholder; none when there were none. A file still
+   * to be rendered gets a warning; content that deploys as written gets an error, since Connect would receive the
+   * placeholder itself as the number.
+   */
   public placeholderFinding(): Finding[] {
     const count = this.placeholders.length;
     if (count === 0) return [];
     const shown = this.placeholders.slice(0, 3)
       .map((p) => `${p.property} ${JSON.stringify(clip(p.placeholder))} (action ${JSON.stringify(p.actionId)})`).join(', ');
-    return [finding(FlowRules.TEMPLATE_PLACEHOLDER,
-      `${count} value${count === 1 ? '' : 's'} of this flow hold${count === 1 ? 's' : ''} a template placeholder that a deployment tool ` +
-      `fills in: ${shown}${count > 3 ? ` and ${count - 3} more` : ''}. They were not judged; check the flow as deployed, ` +
-      'or acknowledge this warning')];
+    const values = `${count} value${count === 1 ? '' : 's'} of this flow hold${count === 1 ? 's' : ''} a template placeholder: ` +
+      `${shown}${count > 3 ? ` and ${count - 3} more` : ''}`;
+    if ((this.options.stage ?? FlowContentStage.DEPLOYED) === FlowContentStage.TEMPLATE) {
+      return [finding(FlowRules.TEMPLATE_PLACEHOLDER,
+        `${values}, which a deployment tool fills in. They were not judged; check the flow as deployed, or acknowledge this warning`)];
+    }
+    return [finding(FlowRules.TEMPLATE_PLACEHOLDER_DEPLOYED,
+      `${values}. This content deploys as written and nothing fills placeholders in after synth, so Connect would receive ` +
+      `${count === 1 ? 'it' : 'them'} literally and refuse the flow or fail the call. Substitute the values before synth ` +
+      '(render the file, or write the values in); in CfnContactFlow content, use Fn::Sub with a variable map')];
   }
 
   /**
    * The caller ID number and name to judge. Values of the wrong JSON type are reported; values holding a template
    * placeholder or known only at deploy time are left unjudged. `numberGiven` says whether the action sets a
-   * number at all (an unset one is judged as unset).
+   * number at all (an unset one is judged as unset). An empty string is set, but not judged: Connect refuses it at
+   * publish (FLOW_EMPTY_PARAMETER), so the call never runs to pass a number on or not.
    */
   private callerIdOf(action: FlowAction, findings: Finding[]): { number?: string; name?: string; numberGiven: boolean } {
     const parts = callerIdParameters(action);
@@ -364,10 +423,9 @@ class FlowRun {
         `CallerId must be an object such as {"Number": "+81368001234"}; got ${describeJson(parts.raw)}`, action.Identifier));
       return { numberGiven: true };
     }
-    const emptyNumber = parts.number === undefined || parts.number === '';
-    const number = emptyNumber ? undefined : this.stringValue(action, 'CallerId.Number', parts.number, findings);
-    const name = parts.name === undefined || parts.name === '' ? undefined : this.stringValue(action, 'CallerId.Name', parts.name, findings);
-    return { ...(number !== undefined ? { number } : {}), ...(name !== undefined ? { name } : {}), numberGiven: !emptyNumber };
+    const number = parts.number === '' ? undefined : this.stringValue(action, 'CallerId.Number', parts.number, findings);
+    const name = parts.name === '' ? undefined : this.stringValue(action, 'CallerId.Name', parts.name, findings);
+    return { ...(number !== undefined ? { number } : {}), ...(name !== undefined ? { name } : {}), numberGiven: parts.number !== undefined };
   }
 
   /** A parameter's value when it is a string to judge; undefined when it is absent, refused or left unjudged. */

@@ -133,12 +133,26 @@ function transferMetadata(action: FlowAction, source: CallerIdSource | undefined
 }
 
 /**
+ * The most conditions a Compare gets designer metadata for. Each entry (about 134 characters) is longer than the
+ * condition it describes, so on a call-time guard over a large inventory it would more than double the flow and
+ * halve the numbers that fit in Connect's 256,000 characters. The exports hold at most 9 conditions on one
+ * Compare, so every Compare they show is below this.
+ */
+export const MAX_CONDITION_METADATA = 20;
+
+/**
  * Exports: `conditions: []` and one `conditionMetadata` entry per condition, in the order of the conditions:
  * `{id, operator: {name, value, shortDisplay}, value}`. The ids are UUIDs in exports; these are UUID-shaped and
  * derived from the action and the condition's place, so a template is the same on every synth.
+ *
+ * A Compare with more than `MAX_CONDITION_METADATA` conditions gets none: its conditions are only in the flow
+ * language, which is what Connect runs. How the designer draws such a block is not verified: no export shows a
+ * Compare with a position but no condition metadata (the exports without any are flows deployed with no
+ * `Metadata` at all, such as one written into a CloudFormation template).
  */
 function compareMetadata(action: FlowAction): Record<string, unknown> {
   const conditions = action.Transitions.Conditions ?? [];
+  if (conditions.length > MAX_CONDITION_METADATA) return {};
   const operators = conditions.map((c) => OPERATOR_METADATA[c.Condition.Operator]);
   if (operators.some((o) => o === undefined)) return {};
   return {

@@ -3,7 +3,6 @@ import { hasErrors } from '../findings';
 import { Inventory } from '../inventory';
 import { CallerIdContext } from '../rule-definition';
 import { ActionTypes, FlowAction, FlowCondition, FlowDocument } from './model';
-import { reachableFrom } from './structure';
 
 /*
  * The call-time guard of a dynamic caller ID: a `Compare` on the reference whose `Equals` branches let only
@@ -62,8 +61,8 @@ export interface GuardOptions {
 
 /**
  * The guards of one flow. A dynamic caller ID is guarded when every way from the start to its action goes
- * through an `Equals` branch of a `Compare` on the same reference whose operands a guard may let through. The
- * flow is indexed once and each reference's walk is done once, whatever the number of actions using it.
+ * through an `Equals` branch of a `Compare` on the same reference whose operands a guard may let through, with
+ * no action after that branch that may set the reference again (`referenceSetter`). The flow is indexed once and each reference's walk is done once, whatever the number of actions using it.
  */
 export class FlowGuards {
   private readonly byId: ReadonlyMap<string, FlowAction>;
@@ -93,7 +92,11 @@ export class FlowGuards {
       `${this.options.inventory ? 'claimed numbers that may call' : 'E.164 numbers that may call'} only; any other value takes the Compare's other branches`;
   }
 
-  /** The actions reachable without passing a guarding branch; undefined when the reference has no guarding branch. */
+  /**
+   * The actions reachable with an unchecked value; undefined when the reference has no guarding branch. A walk
+   * over (action, guarded) pairs, each visited at most once: a guarding branch makes the value guarded, an
+   * action that may set the reference again makes it unguarded, anything else keeps what it was.
+   */
   private unguardedReach(reference: string, context: CallerIdContext): ReadonlySet<string> | undefined {
     const guarding = new Set<FlowCondition>();
     for (const compare of this.comparesOn.get(reference) ?? []) {
@@ -102,13 +105,27 @@ export class FlowGuards {
       }
     }
     if (guarding.size === 0) return undefined;
-    return reachableFrom(this.byId, [this.flow.StartAction], (current) => {
+    const sets = referenceSetter(reference);
+    const unguarded = new Set<string>();
+    const guarded = new Set<string>();
+    const queue: [string, boolean][] = [];
+    const visit = (id: string, isGuarded: boolean): void => {
+      const seen = isGuarded ? guarded : unguarded;
+      if (!this.byId.has(id) || seen.has(id)) return;
+      seen.add(id);
+      queue.push([id, isGuarded]);
+    };
+    visit(this.flow.StartAction, false);
+    for (let i = 0; i < queue.length; i++) {
+      const [id, isGuarded] = queue[i];
+      const current = this.byId.get(id)!;
+      const after = isGuarded && !sets(current);
       const t = current.Transitions;
-      const next = t.NextAction !== undefined ? [t.NextAction] : [];
-      for (const e of t.Errors ?? []) next.push(e.NextAction);
-      for (const c of t.Conditions ?? []) if (!guarding.has(c)) next.push(c.NextAction);
-      return next;
-    });
+      if (t.NextAction !== undefined) visit(t.NextAction, after);
+      for (const e of t.Errors ?? []) visit(e.NextAction, after);
+      for (const c of t.Conditions ?? []) visit(c.NextAction, guarding.has(c) || after);
+    }
+    return unguarded;
   }
 
   private mayLetThrough(value: string, context: CallerIdContext): boolean {
@@ -123,5 +140,39 @@ export class FlowGuards {
       this.guardable.set(context, numbers);
     }
     return numbers.has(value);
+  }
+}
+
+/**
+ * Which actions may give `reference` a new value, so that a value checked before them is unchecked after them:
+ * Set contact attributes setting the attribute (`$.Attributes.x`), Set flow attributes setting the flow
+ * attribute (`$.FlowAttributes.x`), every Invoke Lambda function for `$.External.x` (each call replaces the
+ * whole External namespace with the function's response), and every Invoke flow module for both contact
+ * attributes and External (a module's own actions are not in this flow, so what it sets is unknown).
+ */
+function referenceSetter(reference: string): (action: FlowAction) => boolean {
+  // `$.Namespace.key`; a key in brackets (`$.Attributes['x']`) is not matched by name, so any setter of the
+  // namespace counts as setting it.
+  let end = 2;
+  while (end < reference.length && reference[end] !== '.' && reference[end] !== '[') end++;
+  const namespace = reference.slice(2, end);
+  const key = reference[end] === '.' && !reference.includes('[') ? reference.slice(end + 1) : undefined;
+  const setsKey = (parameter: string) => (action: FlowAction): boolean => {
+    const values = action.Parameters[parameter];
+    return typeof values === 'object' && values !== null && (key === undefined || Object.prototype.hasOwnProperty.call(values, key));
+  };
+  switch (namespace) {
+    case 'Attributes': {
+      const sets = setsKey('Attributes');
+      return (a) => a.Type === ActionTypes.INVOKE_FLOW_MODULE || (a.Type === ActionTypes.SET_CONTACT_ATTRIBUTES && sets(a));
+    }
+    case 'FlowAttributes': {
+      const sets = setsKey('FlowAttributes');
+      return (a) => a.Type === ActionTypes.SET_FLOW_ATTRIBUTES && sets(a);
+    }
+    case 'External':
+      return (a) => a.Type === ActionTypes.INVOKE_LAMBDA || a.Type === ActionTypes.INVOKE_FLOW_MODULE;
+    default:
+      return () => false;
   }
 }

@@ -91,4 +91,7 @@ export const ActionTypes = {
   SET_WORKING_QUEUE: 'UpdateContactTargetQueue',
   TRANSFER_TO_QUEUE: 'TransferContactToQueue',
   TRANSFER_TO_FLOW: 'TransferToFlow',
+  SET_FLOW_ATTRIBUTES: 'UpdateFlowAttributes',
+  INVOKE_LAMBDA: 'InvokeLambdaFunction',
+  INVOKE_FLOW_MODULE: 'InvokeFlowModule',
 } as const;

@@ -131,7 +131,9 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
   } else if (length > MAX_FLOW_CONTENT_LENGTH) {
     error(
       FlowStructureRules.CONTENT_TOO_LONG,
-      `The flow content is ${length} characters long; Connect accepts at most ${MAX_FLOW_CONTENT_LENGTH}. Shorten prompts or remove designer metadata.`,
+      `The flow content is ${length} characters long; Connect accepts at most ${MAX_FLOW_CONTENT_LENGTH}. ` +
+        'For a flow with a call-time guard, set allowedCallerIds to the numbers its dynamic caller ID can take; ' +
+        'otherwise shorten prompts or split the flow with Transfer to flow.',
     );
   }
   return findings;
