@@ -10,6 +10,7 @@ import { Inventory, InventoryDocument } from '../core/inventory';
 import { readFlowFile } from '../core/json-text';
 import { printable } from '../core/printable';
 import { describeError } from './io';
+import { withActionPositions } from './positions';
 
 /** What every file is checked against; plain data, so it can be handed to worker threads. */
 export interface CheckRequest {
@@ -65,11 +66,10 @@ function runWorker(files: readonly string[], request: CheckRequest): Promise<Fil
 
 function checkFile(file: string, inventory: Inventory, request: CheckRequest): FileResult {
   try {
-    const read = readFlowExport(readFlowFile(file), printable(file));
-    return {
-      file,
-      ...checkFlowExport(read, { inventory, approvedExternalNumbers: request.approvedExternalNumbers, defaultType: request.defaultType }),
-    };
+    const text = readFlowFile(file);
+    const read = readFlowExport(text, printable(file), { actionOffsets: true });
+    const checked = checkFlowExport(read, { inventory, approvedExternalNumbers: request.approvedExternalNumbers, defaultType: request.defaultType });
+    return { file, ...checked, findings: withActionPositions(checked.findings, read, text) };
   } catch (e) {
     if (e instanceof CallerIdInputError) return { file, findings: [], unreadable: e.message };
     // Not a problem of the input that a rule describes: the other files are still checked, and this one is

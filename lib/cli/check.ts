@@ -1,55 +1,72 @@
 import { parseArgs } from 'util';
-import { findRule } from '../core/catalogue';
 import { CallerIdInputError } from '../core/errors';
 import { ContactFlowType } from '../core/flow/model';
 import { FLOW_MODULE, FlowKind } from '../core/flow/reader';
-import { Finding, Severity } from '../core/findings';
-import { InventoryDocument, parseInventoryDocument } from '../core/inventory';
+import { InventoryDocument } from '../core/inventory';
 import { parseJsonText, readInventoryFile } from '../core/json-text';
-import { printable, printableJson, printableLines } from '../core/printable';
-import { checkFiles, FileResult } from './check-files';
+import { printable, printableLines } from '../core/printable';
+import { Acknowledgement, acknowledgementsFromRuleIds, readAcknowledgementsFile } from './acknowledgements';
+import { checkFiles } from './check-files';
+import { buildCheckReport } from './check-report';
+import { inventoryFromFile } from './inventory-source';
 import { CliIo, ExitCode, UsageError } from './io';
+import { countReport, renderReport, ReportFormat } from './report-formats';
+import { packageVersion } from './version';
 
 const FLOW_KINDS: readonly string[] = [...Object.values(ContactFlowType), FLOW_MODULE];
 
-export const CHECK_USAGE = `Usage: connect-caller-id check --numbers INVENTORY.json [--type FLOW_TYPE] [--acknowledge RULE_ID]...
-       [--approved-external NUMBER=REFERENCE]... [--json] FLOW.json...
+export const CHECK_USAGE = `Usage: connect-caller-id check --numbers FILE [--instance-arn ARN] [--type FLOW_TYPE]
+       [--format text|json|sarif|junit|github] [--acknowledgements FILE] [--acknowledge RULE_ID]...
+       [--approved-external NUMBER=REFERENCE]... FLOW.json...
 
 Checks Amazon Connect flows and flow modules exported from the console (raw content, a DescribeContactFlow
 response, or a {Name, Type, Content} object) against an instance's claimed numbers, with the same rules as
 the CDK constructs.
 
-  --numbers FILE   the inventory: { "instanceArn": ..., "numbers": [{ "number", "type", "countryCode", "arn" }] }
-                   (the value connect-caller-id lookup writes into cdk.context.json)
+  --numbers FILE   the inventory: cdk.context.json as connect-caller-id lookup writes it, or one inventory
+                   { "instanceArn": ..., "numbers": [{ "number", "type", "countryCode", "arn" }] }
+  --instance-arn ARN
+                   the instance whose inventory to read when --numbers holds several
   --type TYPE      the type of files that do not say theirs (${FLOW_KINDS.join(', ')}):
                    a file's own type (Type, Metadata.type) wins, then what its content shows (a Call phone
                    number block: OUTBOUND_WHISPER; Settings or EndFlowModuleExecution: FLOW_MODULE). Without
                    a type, every rule that does not depend on it still runs, and the output names the others
+  --format FORMAT  text (default): one line per finding; json: one document; sarif: SARIF 2.1.0 for GitHub
+                   code scanning; junit: JUnit XML for CI test reports; github: GitHub Actions annotations
+  --acknowledgements FILE
+                   reviewed warnings, each with its reason: a JSON array of { "rule", "reason", "file"?,
+                   "actionId"?, "number"? } (file: a path or glob relative to FILE's directory); errors cannot be
+                   acknowledged, and acknowledgements that match no warning are reported
   --acknowledge RULE_ID
-                   drop the warnings of this rule from the output and the counts (repeatable); errors cannot
-                   be acknowledged
+                   acknowledge every warning of this rule, without a reason (repeatable)
   --approved-external NUMBER=REFERENCE
                    a number AWS Support approved as an external caller ID, with the approval (e.g. the case
                    id): it need not be claimed, the country rules still apply (repeatable)
-  --json           print one JSON document instead of lines
+  --json           the same as --format json
 
 Exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input.`;
 
 export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCheckArgs(args);
-  if (!values.numbers) throw new UsageError('--numbers INVENTORY.json is required');
+  if (!values.numbers) throw new UsageError('--numbers INVENTORY.json is required (cdk.context.json as connect-caller-id lookup writes it, or one inventory)');
   if (positionals.length === 0) throw new UsageError('name at least one flow file to check');
   const defaultType = values.type;
   if (defaultType !== undefined && !FLOW_KINDS.includes(defaultType)) {
     throw new UsageError(`--type ${JSON.stringify(defaultType)} is not a flow type; use one of ${FLOW_KINDS.join(', ')}`);
   }
 
-  const acknowledged = parseAcknowledgements(values.acknowledge ?? []);
+  const format = reportFormat(values.format, values.json);
   const approvedExternalNumbers = parseApprovedExternal(values['approved-external'] ?? []);
+  const cwd = process.cwd();
 
   let inventory: InventoryDocument;
+  let acknowledgements: Acknowledgement[];
   try {
-    inventory = parseInventoryDocument(readInventory(values.numbers), printable(values.numbers));
+    inventory = inventoryFromFile(readInventory(values.numbers), printable(values.numbers), values['instance-arn']);
+    acknowledgements = [
+      ...acknowledgementsFromRuleIds(values.acknowledge ?? [], cwd),
+      ...(values.acknowledgements ? readAcknowledgementsFile(values.acknowledgements) : []),
+    ];
   } catch (e) {
     if (e instanceof CallerIdInputError) {
       // The one message that is several lines by design; every value in it is quoted.
@@ -60,38 +77,22 @@ export async function runCheck(args: string[], io: CliIo): Promise<ExitCode> {
   }
 
   const checked = await checkFiles(positionals, { inventory, approvedExternalNumbers, defaultType: defaultType as FlowKind | undefined });
-  const results = checked.map((r) => ({ ...r, findings: r.findings.filter((f) => !acknowledged.has(f.ruleId)) }));
-  const acknowledgedCount = checked.reduce((n, r) => n + r.findings.length, 0) - results.reduce((n, r) => n + r.findings.length, 0);
-  const errors = count(results, Severity.ERROR);
-  const warnings = count(results, Severity.WARNING);
-  const unreadable = results.filter((r) => r.unreadable !== undefined).length;
-  const partlyChecked = results.filter((r) => (r.notRun?.length ?? 0) > 0).length;
-
-  if (values.json) {
-    io.out(printableJson(JSON.stringify({
-      instanceArn: inventory.instanceArn,
-      files: results.map((r) => ({
-        file: r.file,
-        ...(r.type ? { type: r.type, typeFrom: r.typeSource, typeEvidence: r.typeEvidence } : {}),
-        ...(r.unreadable !== undefined ? { unreadable: r.unreadable } : {}),
-        findings: r.findings,
-        ...(r.notRun && r.notRun.length > 0 ? { notRun: r.notRun } : {}),
-      })),
-      errors, warnings, acknowledged: acknowledgedCount, unreadable,
-    }, undefined, 2)));
-  } else {
-    for (const r of results) {
-      if (r.unreadable !== undefined) io.err(printable(r.unreadable));
-      for (const n of r.notRun ?? []) io.err(printable(`${r.file}: not run: ${n.ruleIds.join(', ')}: ${n.reason}`));
-      for (const f of r.findings) io.out(formatLine(r.file, f));
-    }
-    io.err(`${results.length} flow file(s) checked against ${inventory.numbers.length} claimed number(s): ` +
-      `${errors} error(s), ${warnings} warning(s)` +
-      `${acknowledgedCount > 0 ? ` (${acknowledgedCount} acknowledged)` : ''}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}` +
-      `${partlyChecked > 0 ? `, ${partlyChecked} without a flow type (rules that need one not run)` : ''}`);
-  }
+  const report = buildCheckReport(checked, inventory, acknowledgements, cwd);
+  const rendered = renderReport(report, format, { cwd, toolVersion: packageVersion() });
+  for (const line of rendered.out) io.out(line);
+  for (const line of rendered.err) io.err(line);
+  const { errors, unreadable } = countReport(report);
   if (unreadable > 0) return ExitCode.USAGE;
   return errors > 0 ? ExitCode.FINDINGS : ExitCode.OK;
+}
+
+function reportFormat(format: string | undefined, json: boolean | undefined): ReportFormat {
+  const formats: readonly string[] = Object.values(ReportFormat);
+  if (format !== undefined && !formats.includes(format)) {
+    throw new UsageError(`--format ${JSON.stringify(format)} is not a format; use one of ${formats.join(', ')}`);
+  }
+  if (json && format !== undefined && format !== ReportFormat.JSON) throw new UsageError(`--json and --format ${format} contradict each other; give one`);
+  return json ? ReportFormat.JSON : (format as ReportFormat | undefined) ?? ReportFormat.TEXT;
 }
 
 function parseCheckArgs(args: string[]) {
@@ -102,6 +103,9 @@ function parseCheckArgs(args: string[]) {
         'numbers': { type: 'string' },
         'type': { type: 'string' },
         'json': { type: 'boolean' },
+        'format': { type: 'string' },
+        'instance-arn': { type: 'string' },
+        'acknowledgements': { type: 'string' },
         'acknowledge': { type: 'string', multiple: true },
         'approved-external': { type: 'string', multiple: true },
       },
@@ -111,18 +115,6 @@ function parseCheckArgs(args: string[]) {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-}
-
-/** The rule ids to acknowledge; only warnings can be, since an error means the call would fail. */
-function parseAcknowledgements(ids: readonly string[]): Set<string> {
-  for (const id of ids) {
-    const rule = findRule(id);
-    if (!rule) throw new UsageError(`--acknowledge ${JSON.stringify(id)} is not a rule id`);
-    if (rule.severity !== Severity.WARNING) {
-      throw new UsageError(`--acknowledge ${id}: ${id} is an error, and errors cannot be acknowledged; fix the flow instead`);
-    }
-  }
-  return new Set(ids);
 }
 
 function parseApprovedExternal(entries: readonly string[]): Record<string, string> {
@@ -137,17 +129,9 @@ function parseApprovedExternal(entries: readonly string[]): Record<string, strin
   return approved;
 }
 
-function formatLine(file: string, f: Finding): string {
-  return printable(`${file}: ${f.severity} ${f.ruleId}${f.actionId ? ` action ${f.actionId}` : ''}: ${f.message}`);
-}
-
-function count(results: readonly FileResult[], severity: Severity): number {
-  return results.reduce((n, r) => n + r.findings.filter((f) => f.severity === severity).length, 0);
-}
-
 function readInventory(file: string): unknown {
   return parseJsonText(readInventoryFile(file), {
     source: printable(file), subject: 'is',
-    expected: 'an inventory { "instanceArn": ..., "numbers": [...] } as connect-caller-id lookup writes it',
+    expected: 'cdk.context.json or an inventory { "instanceArn": ..., "numbers": [...] } as connect-caller-id lookup writes it',
   }).value;
 }

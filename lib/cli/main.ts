@@ -1,8 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { CHECK_USAGE, runCheck } from './check';
 import { printable } from '../core/printable';
 import { CliIo, describeError, ExitCode, UsageError } from './io';
+import { packageVersion } from './version';
 
 const USAGE = `Usage: connect-caller-id <command> [options]
 
@@ -72,16 +71,6 @@ async function loadLookup(io: CliIo): Promise<typeof import('./lookup') | undefi
 }
 
 /** The version of the installed package, from its own package.json. */
-function packageVersion(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return String(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version);
-}
-
 function printed(io: CliIo, text: string): ExitCode {
   io.out(text);
   return ExitCode.OK;

@@ -22,6 +22,10 @@ export interface Finding {
   readonly number?: string;
   /** The flow file the finding is about, when it came from one. */
   readonly file?: string;
+  /** The line (from 1) where the action the finding is about starts in its file, when that is known. */
+  readonly line?: number;
+  /** The column (from 1, in UTF-16 code units, as SARIF counts by default and editors do) of that start. */
+  readonly column?: number;
 }
 
 /**

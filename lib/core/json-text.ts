@@ -439,6 +439,36 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 
 /** Lines and columns of several offsets in one pass; `offsets` must be in increasing order. */
 export function linesAndColumns(text: string, offsets: readonly number[]): { line: number; column: number }[] {
+  const last = Math.min(offsets.length > 0 ? offsets[offsets.length - 1] : 0, text.length);
+  // Finding line feeds with indexOf is several times faster than a loop over every character (the difference
+  // between a report with positions costing a second parse and costing little); only a lone CR, an old Mac line
+  // end, needs the loop.
+  return hasLoneCarriageReturn(text, last) ? linesAndColumnsByCharacter(text, offsets) : linesAndColumnsByLineFeed(text, offsets);
+}
+
+function hasLoneCarriageReturn(text: string, end: number): boolean {
+  for (let i = text.indexOf('\r'); i !== -1 && i < end; i = text.indexOf('\r', i + 1)) {
+    if (text.charCodeAt(i + 1) !== 0x0a) return true;
+  }
+  return false;
+}
+
+function linesAndColumnsByLineFeed(text: string, offsets: readonly number[]): { line: number; column: number }[] {
+  const out: { line: number; column: number }[] = [];
+  let line = 1;
+  let lineStart = 0;
+  for (const offset of offsets) {
+    const end = Math.min(offset, text.length);
+    for (let lf = text.indexOf('\n', lineStart); lf !== -1 && lf < end; lf = text.indexOf('\n', lineStart)) {
+      line++;
+      lineStart = lf + 1;
+    }
+    out.push({ line, column: end - lineStart + 1 });
+  }
+  return out;
+}
+
+function linesAndColumnsByCharacter(text: string, offsets: readonly number[]): { line: number; column: number }[] {
   const out: { line: number; column: number }[] = [];
   let line = 1;
   let lineStart = 0;

@@ -4,11 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { setTimeout as sleep } from 'timers/promises';
 import { CallerIdInputError } from '../core/errors';
+import { parseInventoryContextKey } from '../core/context-key';
 import { InventoryDocument, inventoryContextKey, parseInventoryDocument } from '../core/inventory';
 import { MAX_INVENTORY_FILE_BYTES, parseJsonText, readTextFile } from '../core/json-text';
-
-/** The prefix of every inventory key; the target ARN follows it. */
-const INVENTORY_KEY_PREFIX = inventoryContextKey('');
 
 export interface ContextFileWriteOptions {
   /** How long to wait for another writer of the same file to finish, in milliseconds. @default 30000 */
@@ -59,10 +57,7 @@ export async function writeInventoriesToContextFile(
 
 /** The target ARNs that have an inventory in the context file, in the file's order; none when there is no file. */
 export function inventoryTargetsInContextFile(file: string): string[] {
-  const context = readContextFile(file);
-  return Object.keys(context)
-    .filter((key) => key.startsWith(INVENTORY_KEY_PREFIX))
-    .map((key) => key.slice(INVENTORY_KEY_PREFIX.length));
+  return Object.keys(readContextFile(file)).flatMap((key) => parseInventoryContextKey(key) ?? []);
 }
 
 function readContextFile(file: string): Record<string, unknown> {

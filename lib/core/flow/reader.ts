@@ -43,6 +43,13 @@ export interface ReadFlow {
    * @default - undefined: the export is not known to be a draft
    */
   readonly draft?: string;
+  /**
+   * Where each action starts in the text read (the offset of its `{`, the text less its byte order mark), in
+   * the order of `flow.Actions`: found while parsing, for reports that point at an action's line.
+   * @default - undefined unless asked for (`ReadFlowOptions.actionOffsets`), and when the actions are not in
+   *   the text itself (an escaped `Content` string, a value parsed elsewhere)
+   */
+  readonly actionOffsets?: readonly number[];
 }
 
 /**
@@ -85,12 +92,18 @@ const FLOW_TYPES: readonly string[] = Object.keys(METADATA_TYPE_NAMES);
  * whose `Content` is an escaped JSON string (or an object). Throws CallerIdInputError, and nothing else,
  * for anything else; the message starts with `source`.
  */
-export function readFlowExport(text: string, source: string): ReadFlow {
+export interface ReadFlowOptions {
+  /** Whether to give `actionOffsets`. @default false */
+  readonly actionOffsets?: boolean;
+}
+
+export function readFlowExport(text: string, source: string, options: ReadFlowOptions = {}): ReadFlow {
   if (typeof text !== 'string') {
     throw new CallerIdInputError(`${source}: expected JSON text, got ${describe(text)}; expected ${ACCEPTED}.`);
   }
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  return readParsed(parseJson(text, source, 'is'), source, text.length - bom);
+  const { value, actionOffsets } = parseJsonText(text, { source, subject: 'is', expected: ACCEPTED });
+  return readParsed(value, source, text.length - bom, options.actionOffsets ? actionOffsets : undefined);
 }
 
 /** Like `readFlowExport`, for a value already parsed from JSON. */
@@ -99,7 +112,7 @@ export function readFlowContent(value: unknown, source: string): ReadFlow {
   return readParsed(value, source, undefined);
 }
 
-function readParsed(value: unknown, source: string, textLength: number | undefined): ReadFlow {
+function readParsed(value: unknown, source: string, textLength: number | undefined, actionOffsets?: readonly number[]): ReadFlow {
   if (!isObject(value)) {
     throw new CallerIdInputError(`${source}: is JSON but not a flow: the top level is ${describe(value)}; expected ${ACCEPTED}.`);
   }
@@ -112,10 +125,12 @@ function readParsed(value: unknown, source: string, textLength: number | undefin
   if (hasOwn(value, 'Content') && !hasOwn(value, 'Actions')) return readWrapper(value, source, undefined, 'a flow object holds');
 
   const { flow, settings } = readFlowDocument(value, source);
-  return withDefined({
+  const read = withDefined({
     flow, type: metadataType(flow), name: metadataName(flow), contentLength: textLength,
     module: moduleEvidence(flow, settings), draft: draftEvidence(flow, undefined),
   });
+  // Only here are the top-level `Actions` the parser located the flow's own.
+  return actionOffsets !== undefined && actionOffsets.length === flow.Actions.length ? { ...read, actionOffsets } : read;
 }
 
 /**
