@@ -33,7 +33,7 @@ export interface ApprovedExternalNumberOptions {
 export class CallerId {
   /** A number in E.164, e.g. `+81368001234`. It must be claimed by the instance. */
   public static fromNumber(e164: string): CallerId {
-    return new CallerId(CallerIdKind.STATIC_NUMBER, e164);
+    return new CallerId(CallerIdKind.STATIC_NUMBER, stringArgument('CallerId.fromNumber', e164, "an E.164 number such as '+81368001234'"));
   }
 
   /**
@@ -42,6 +42,7 @@ export class CallerId {
    * countries (Japan) support no custom caller ID at all. Queues cannot use it: they need a claimed number.
    */
   public static fromApprovedExternalNumber(e164: string, options: ApprovedExternalNumberOptions): CallerId {
+    stringArgument('CallerId.fromApprovedExternalNumber', e164, "an E.164 number such as '+81368001234'");
     const reference = options?.approvalReference;
     if (typeof reference !== 'string' || (!Token.isUnresolved(reference) && reference.trim().length === 0)) {
       throw new Error(`CallerId.fromApprovedExternalNumber(${JSON.stringify(e164)}): approvalReference must name the AWS Support ` +
@@ -80,17 +81,17 @@ export class CallerId {
 
   /** A user-defined contact attribute (`$.Attributes.<name>`) holding the number, checked during the call. */
   public static fromAttribute(name: string): CallerId {
-    return new CallerId(CallerIdKind.DYNAMIC, `$.Attributes.${name}`);
+    return new CallerId(CallerIdKind.DYNAMIC, `$.Attributes.${stringArgument('CallerId.fromAttribute', name, "a contact attribute name such as 'callerId'")}`);
   }
 
   /** A value returned by the last Lambda invocation (`$.External.<name>`), checked during the call. */
   public static fromExternal(name: string): CallerId {
-    return new CallerId(CallerIdKind.DYNAMIC, `$.External.${name}`);
+    return new CallerId(CallerIdKind.DYNAMIC, `$.External.${stringArgument('CallerId.fromExternal', name, "a Lambda result key such as 'callerId'")}`);
   }
 
   /** Any single flow-language JSONPath, e.g. `$.SystemEndpoint.Address` (the number the customer dialled). */
   public static fromPath(path: string): CallerId {
-    return new CallerId(CallerIdKind.DYNAMIC, path);
+    return new CallerId(CallerIdKind.DYNAMIC, stringArgument('CallerId.fromPath', path, "a flow-language JSONPath such as '$.Attributes.callerId'"));
   }
 
   /**
@@ -137,23 +138,33 @@ export class CallerId {
 export class TransferDestination {
   /** A number in E.164, e.g. `+81368009999`. */
   public static fromNumber(e164: string): TransferDestination {
-    return new TransferDestination(e164, false);
+    return new TransferDestination(stringArgument('TransferDestination.fromNumber', e164, "an E.164 number such as '+81368009999'"), false);
   }
 
   /** A user-defined contact attribute (`$.Attributes.<name>`). */
   public static fromAttribute(name: string): TransferDestination {
-    return new TransferDestination(`$.Attributes.${name}`, true);
+    return new TransferDestination(`$.Attributes.${stringArgument('TransferDestination.fromAttribute', name, "a contact attribute name")}`, true);
   }
 
   /** A value returned by the last Lambda invocation (`$.External.<name>`). */
   public static fromExternal(name: string): TransferDestination {
-    return new TransferDestination(`$.External.${name}`, true);
+    return new TransferDestination(`$.External.${stringArgument('TransferDestination.fromExternal', name, "a Lambda result key")}`, true);
   }
 
   /** Any single flow-language JSONPath. */
   public static fromPath(path: string): TransferDestination {
-    return new TransferDestination(path, true);
+    return new TransferDestination(stringArgument('TransferDestination.fromPath', path, "a flow-language JSONPath"), true);
   }
 
   private constructor(public readonly value: string, public readonly isDynamic: boolean) {}
+}
+
+/**
+ * The argument of a factory when it is a non-empty string (or a token). JavaScript callers and other jsii
+ * languages can pass anything; without this a wrong value fails deep inside a construct, far from the call.
+ */
+function stringArgument(factory: string, value: unknown, accepted: string): string {
+  if (typeof value === 'string' && (value.length > 0 || Token.isUnresolved(value))) return value;
+  const got = value === undefined ? 'undefined' : typeof value === 'string' ? 'an empty string' : `${typeof value} ${JSON.stringify(value)}`;
+  throw new Error(`${factory}: expected ${accepted}, got ${got}`);
 }
