@@ -137,7 +137,13 @@ export class CallerIdVerification extends Construct {
     const single = resource !== undefined && CfnResource.isCfnResource(resource) && resource.node.children.length === 0
       && (resource === user || user.node.children.length === 1);
     if (single) {
-      (resource as CfnResource).addResourceDependency(this.resource.node.defaultChild as CfnResource);
+      // A DependsOn on the one resource costs synth far less than a construct dependency, which aws-cdk-lib
+      // resolves by walking both trees. The peer floor (aws-cdk-lib 2.252) has only addDependency, which later
+      // versions deprecate in favour of addResourceDependency: use whichever the installed version has.
+      const target = resource as CfnResource & { addResourceDependency?: (other: CfnResource) => void };
+      const check = this.resource.node.defaultChild as CfnResource;
+      if (typeof target.addResourceDependency === 'function') target.addResourceDependency(check);
+      else target.addDependency(check);
     } else {
       user.node.addDependency(this.resource);
     }
