@@ -1,4 +1,5 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -18,6 +19,13 @@ describe('cdk-nag AwsSolutions pack', () => {
     const app = exampleApp();
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the pack runs over that app: one resource that breaks a rule fails it, naming the rule', () => {
+    const app = exampleApp();
+    new Queue(app.node.findChild('ExampleContactCentre') as Stack, 'PlainQueue');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
   });
 
   test('every acknowledgement the library makes carries a written reason', () => {
