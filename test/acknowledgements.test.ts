@@ -87,7 +87,7 @@ describe('acknowledgements file', () => {
     ['no rule', '[{ "reason": "r" }]', '[0]: "rule" is missing'],
     ['an unknown rule', '[{ "rule": "CALLER_ID_DYNAMICS", "reason": "r" }]', '[0]: "CALLER_ID_DYNAMICS" is not a rule id'],
     ['an error rule', '[{ "rule": "CALLER_ID_DYNAMIC", "reason": "r" }, { "rule": "CALLER_ID_NOT_CLAIMED", "reason": "r" }]',
-      '[1]: CALLER_ID_NOT_CLAIMED is an error, and errors cannot be acknowledged; fix the flow instead'],
+      '[1]: CALLER_ID_NOT_CLAIMED is an error, and errors cannot be acknowledged; fix what it reports instead'],
     ['a misspelt scope', '[{ "rule": "CALLER_ID_DYNAMIC", "reason": "r", "action": "a1" }]', '[0]: unknown key "action"; an acknowledgement has rule, reason, file, actionId, number'],
     ['a scope that is not a string', '[{ "rule": "CALLER_ID_DYNAMIC", "reason": "r", "number": 81368001234 }]', '[0]: "number" must be a non-empty string, got 81368001234'],
   ])('%s is refused, naming the entry', (_, text, message) => {
@@ -100,7 +100,7 @@ describe('acknowledgements file', () => {
     expect(applied.files[0].findings).toEqual([notClaimed]);
     expect(applied.files[0].acknowledged[0].acknowledgement).toEqual({ reason: 'acknowledged on the command line', source: '--acknowledge CALLER_ID_DYNAMIC' });
     expect(() => acknowledgementsFromRuleIds(['CALLER_ID_NOT_CLAIMED'], root)).toThrow('--acknowledge CALLER_ID_NOT_CLAIMED: CALLER_ID_NOT_CLAIMED is an error');
-    expect(() => acknowledgementsFromRuleIds(['NOPE'], root)).toThrow('--acknowledge "NOPE" is not a rule id');
+    expect(() => acknowledgementsFromRuleIds(['NOPE'], root)).toThrow('--acknowledge NOPE: "NOPE" is not a rule id');
   });
 });
 

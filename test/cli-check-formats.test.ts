@@ -174,7 +174,7 @@ describe('check --acknowledgements', () => {
     write('bad-acknowledgements.json', [{ rule: 'CALLER_ID_NOT_CLAIMED', reason: 'it is ours really' }]);
     const result = check('--numbers', 'cdk.context.json', '--acknowledgements', 'bad-acknowledgements.json', 'flows/unclaimed.json');
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('bad-acknowledgements.json[0]: CALLER_ID_NOT_CLAIMED is an error, and errors cannot be acknowledged; fix the flow instead\n');
+    expect(result.stderr).toBe('bad-acknowledgements.json[0]: CALLER_ID_NOT_CLAIMED is an error, and errors cannot be acknowledged; fix what it reports instead\n');
   });
 
   test('a missing acknowledgements file is exit 2 with the reason', () => {

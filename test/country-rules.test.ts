@@ -252,7 +252,7 @@ describe('in CDK', () => {
     expect(idsOf(warningsOf(stack))).toEqual(['CALLER_ID_NAME_NO_CNAM', 'CALLER_ID_NAME_TOO_LONG']);
     CallerId.acknowledgeWarning(stack, 'CALLER_ID_NAME_NO_CNAM', 'the name is for the few Japanese networks that pass it on');
     expect(idsOf(warningsOf(stack))).toEqual(['CALLER_ID_NAME_TOO_LONG']);
-    expect(() => CallerId.acknowledgeWarning(stack, 'CALLER_ID_AU_DID_ONLY', 'x')).toThrow(/"CALLER_ID_AU_DID_ONLY" is an error, and errors cannot be acknowledged/);
+    expect(() => CallerId.acknowledgeWarning(stack, 'CALLER_ID_AU_DID_ONLY', 'x')).toThrow("Centre: CALLER_ID_AU_DID_ONLY is an error, and errors cannot be acknowledged; fix what it reports instead");
     expect(() => CallerId.acknowledgeWarning(stack, 'connect-caller-id:CALLER_ID_DYNAMIC', 'x')).toThrow(/is not a rule id/);
   });
 
@@ -361,7 +361,7 @@ describe('checkFlow and connect-caller-id check', () => {
     const error = runCli(['check', '--numbers', inventoryFile, '--acknowledge', 'CALLER_ID_NOT_CLAIMED', file]);
     expect(error.status).toBe(2);
     expect(error.stderr).toContain('CALLER_ID_NOT_CLAIMED is an error, and errors cannot be acknowledged');
-    expect(runCli(['check', '--numbers', inventoryFile, '--acknowledge', 'NOPE', file]).stderr).toContain('--acknowledge "NOPE" is not a rule id');
+    expect(runCli(['check', '--numbers', inventoryFile, '--acknowledge', 'NOPE', file]).stderr).toContain('--acknowledge NOPE: "NOPE" is not a rule id');
   });
 });
 

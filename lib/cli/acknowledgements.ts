@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ALL_RULES, findRule } from '../core/catalogue';
+import { acknowledgementProblem, ALL_RULES } from '../core/catalogue';
 import { CallerIdInputError } from '../core/errors';
 import { Finding, Severity } from '../core/findings';
 import { parseJsonText, readTextFile } from '../core/json-text';
@@ -97,18 +97,14 @@ function parseEntry(entry: unknown, source: string, baseDir: string, rules: read
 /** `--acknowledge RULE_ID` on the command line: the rule's warnings everywhere, without a reason. */
 export function acknowledgementsFromRuleIds(ids: readonly string[], cwd: string, rules: readonly RuleDefinition[] = ALL_RULES): Acknowledgement[] {
   return ids.map((id) => {
-    if (!findRule(id, rules)) throw new CallerIdInputError(`--acknowledge ${JSON.stringify(id)} is not a rule id; the rule table in the README lists them`);
     const source = `--acknowledge ${id}`;
     return { rule: checkedRule(id, source, rules), reason: 'acknowledged on the command line', source, baseDir: cwd };
   });
 }
 
 function checkedRule(id: string, source: string, rules: readonly RuleDefinition[]): string {
-  const rule = findRule(id, rules);
-  if (!rule) throw new CallerIdInputError(`${source}: ${JSON.stringify(id)} is not a rule id; the rule table in the README lists them`);
-  if (rule.severity !== Severity.WARNING) {
-    throw new CallerIdInputError(`${source}: ${id} is an error, and errors cannot be acknowledged; fix the flow instead`);
-  }
+  const problem = acknowledgementProblem(id, rules);
+  if (problem) throw new CallerIdInputError(`${source}: ${problem}`);
   return id;
 }
 

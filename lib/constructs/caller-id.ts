@@ -1,7 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ALL_RULES } from '../core/catalogue';
-import { Severity } from '../core/findings';
+import { acknowledgementProblem } from '../core/catalogue';
 import { IClaimedPhoneNumber } from './claimed-numbers';
 import { AcknowledgementScope, acknowledgeWarning } from './report';
 
@@ -63,11 +62,8 @@ export class CallerId {
    * @param where only the warnings about this number, flow action or flow file
    */
   public static acknowledgeWarning(scope: IConstruct, ruleId: string, reason: string, where?: AcknowledgementScope): void {
-    const rule = ALL_RULES.find((r) => r.id === ruleId);
-    if (!rule || rule.severity === Severity.ERROR) {
-      throw new Error(`${scope.node.path}: ${JSON.stringify(ruleId)} ` +
-        `${rule ? 'is an error, and errors cannot be acknowledged' : 'is not a rule id of this library (see the rule table, e.g. CALLER_ID_NAME_NO_CNAM)'}`);
-    }
+    const problem = acknowledgementProblem(ruleId);
+    if (problem) throw new Error(`${scope.node.path}: ${problem}`);
     if (typeof reason !== 'string' || reason.trim().length === 0) {
       throw new Error(`${scope.node.path}: acknowledging ${ruleId} needs a reason, for reviewers (why the warning does not apply here)`);
     }

@@ -68,6 +68,18 @@ export function findRule(id: string, rules: readonly RuleDefinition[] = ALL_RULE
   return rules.find((r) => r.id === id);
 }
 
+/**
+ * Why `id` cannot be acknowledged, or undefined when it can: only this library's warnings can be. A misspelt id
+ * would otherwise acknowledge nothing, silently, and an error means the deployment or the call would fail.
+ * The one answer for `CallerId.acknowledgeWarning` and `check`'s acknowledgements.
+ */
+export function acknowledgementProblem(id: string, rules: readonly RuleDefinition[] = ALL_RULES): string | undefined {
+  const rule = findRule(id, rules);
+  if (!rule) return `${JSON.stringify(id)} is not a rule id of this library; the rule table in the README lists them`;
+  if (rule.severity !== Severity.WARNING) return `${id} is an error, and errors cannot be acknowledged; fix what it reports instead`;
+  return undefined;
+}
+
 /** The rule catalogue as a Markdown table: id, severity, what triggers it, what to do, source. */
 export function renderRuleTable(rules: readonly RuleDefinition[] = ALL_RULES): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
