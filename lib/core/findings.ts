@@ -29,7 +29,9 @@ export interface Finding {
 }
 
 /**
- * Renders a finding the way every layer prints it: `[RULE_ID] message`, on one line. Messages and action
+ * A finding as one line of a CDK message, a builder error or the deploy-time check's reason: `[RULE_ID] message`.
+ * `check` lays findings out per its `--format` instead (`lib/cli/report-formats.ts`: file, severity and rule as
+ * separate fields, as compilers and CI annotations do), from the same `Finding`. Messages and action
  * identifiers quote users' files, so control and invisible characters are escaped (`printable`): a CR, LF or
  * ANSI sequence in a flow cannot forge or recolour lines of a CI log.
  */
