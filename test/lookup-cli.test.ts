@@ -196,6 +196,25 @@ describe('connect-caller-id lookup', () => {
     expect(run.stderr).toContain(`--timeout must be a number of seconds above 0, got ${JSON.stringify(value)}`);
   });
 
+  test('--max-numbers bounds the pages read from an endpoint that pages forever, and the message names the flag', async () => {
+    await endpoint.close();
+    await startEndpoint({ fault: { kind: 'endless-pages' } });
+    const run = await lookup(['--instance-arn', INSTANCE_ARN, '--max-numbers', '1500'], endpointEnv());
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`ListPhoneNumbersV2 on ${INSTANCE_ARN} still returned a NextToken after 3 pages of up to 1000`);
+    expect(run.stderr).toContain('a target of 1500 numbers needs');
+    expect(run.stderr).toContain('(connect-caller-id lookup --max-numbers)');
+    expect(endpoint.calls).toBe(3);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  test.each([['0'], ['many'], ['2.5']])('--max-numbers %s is refused', async (value) => {
+    const run = await lookup(['--instance-arn', INSTANCE_ARN, `--max-numbers=${value}`], endpointEnv());
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`--max-numbers must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+  });
+
   test('entries Connect lists in a form synth refuses are normalised or skipped with a warning; what is written synthesizes', async () => {
     endpoint.setNumbers(INSTANCE_ARN, [
       { PhoneNumber: '+81 50 1000 0001', PhoneNumberType: 'did', PhoneNumberCountryCode: 'JP' },

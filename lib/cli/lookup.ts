@@ -5,7 +5,7 @@ import { CallerIdInputError } from '../core/errors';
 import { inventoryContextKey } from '../core/inventory';
 import { ConnectClientOptions, DEFAULT_CALL_TIMEOUT_MS, createConnectClient } from '../lookup/connect-client';
 import { inventoryTargetsInContextFile, writeInventoriesToContextFile } from '../lookup/context-file';
-import { LookedUpInventory, listClaimedNumbers, listedNumbersToInventory } from '../lookup/list-claimed-numbers';
+import { LookedUpInventory, MAX_NUMBERS_PER_TARGET, listClaimedNumbers, listedNumbersToInventory } from '../lookup/list-claimed-numbers';
 import { LookupError } from '../lookup/lookup-error';
 import { LookupTarget, describeInvalidTarget, parseLookupTarget } from '../lookup/target';
 import { CliIo, ExitCode, UsageError } from './io';
@@ -14,7 +14,7 @@ const DEFAULT_TIMEOUT_SECONDS = 300;
 
 export const LOOKUP_USAGE = `Usage: connect-caller-id lookup [--instance-arn ARN] [--traffic-distribution-group-arn ARN ...]
                               [--region REGION] [--profile PROFILE] [--role-arn ARN] [--timeout SECONDS]
-                              [--context-file FILE]
+                              [--max-numbers N] [--context-file FILE]
 
 Lists the numbers claimed by an Amazon Connect instance and its traffic distribution groups with
 ListPhoneNumbersV2 and writes each target's inventory into cdk.context.json (one key per target), where
@@ -27,6 +27,8 @@ file is refreshed.
   --profile PROFILE                     a named profile (default: the standard credential chain)
   --role-arn ARN                        a role to assume first, e.g. the CDK bootstrap lookup role
   --timeout SECONDS                     the most time the whole lookup may take (default: ${DEFAULT_TIMEOUT_SECONDS})
+  --max-numbers N                       the most numbers a target may hold, which bounds the pages read
+                                        (default: ${MAX_NUMBERS_PER_TARGET}; raise it only for a raised quota)
   --context-file FILE                   default: cdk.context.json in the current directory
 
 Needs connect:ListPhoneNumbersV2 (and sts:AssumeRole with --role-arn). AWS_ENDPOINT_URL_CONNECT,
@@ -39,6 +41,10 @@ export async function runLookup(args: string[], io: CliIo): Promise<ExitCode> {
   const timeoutSeconds = values.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(values.timeout);
   if (!(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0)) {
     throw new UsageError(`--timeout must be a number of seconds above 0, got ${JSON.stringify(values.timeout)}`);
+  }
+  const maxNumbers = values['max-numbers'] === undefined ? MAX_NUMBERS_PER_TARGET : Number(values['max-numbers']);
+  if (!(Number.isInteger(maxNumbers) && maxNumbers >= 1)) {
+    throw new UsageError(`--max-numbers must be a whole number of at least 1, got ${JSON.stringify(values['max-numbers'])}`);
   }
   const roleArn = values['role-arn'];
   const targets = collectTargets(values['instance-arn'], values['traffic-distribution-group-arn'] ?? [], contextFile);
@@ -64,6 +70,7 @@ export async function runLookup(args: string[], io: CliIo): Promise<ExitCode> {
           targetArn: target.arn,
           client,
           deadline,
+          maxNumbers,
           callTimeoutMs: Math.min(DEFAULT_CALL_TIMEOUT_MS, timeoutSeconds * 1000),
           onProgress: (numbers, calls) => {
             if (Date.now() - targetStarted > 2000) io.err(`listed ${numbers} number(s) of ${target.arn} in ${calls} call(s)...`);
@@ -164,6 +171,7 @@ function parseLookupArgs(args: string[]) {
         'instance-arn': { type: 'string' },
         'traffic-distribution-group-arn': { type: 'string', multiple: true },
         'region': { type: 'string' },
+        'max-numbers': { type: 'string' },
         'profile': { type: 'string' },
         'role-arn': { type: 'string' },
         'timeout': { type: 'string' },

@@ -369,7 +369,8 @@ function tooManyPagesError(state: CallState, maxPages: number, maxNumbers: numbe
     state.target.arn,
     `ListPhoneNumbersV2 on ${state.target.arn} still returned a NextToken after ${maxPages} pages of up to ${pageSize}, more than ` +
       `a target of ${maxNumbers} numbers needs (${state.listed} distinct number(s) listed); stopping instead of paging forever. ` +
-      'If the target really holds more numbers (a raised "Phone numbers per instance" quota), pass a higher maxNumbers; ' +
+      'If the target really holds more numbers (a raised "Phone numbers per instance" quota), pass a higher maxNumbers ' +
+      '(connect-caller-id lookup --max-numbers); ' +
       'otherwise the service or a proxy in between is answering wrongly: retry later.',
   );
 }
