@@ -2,7 +2,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { inventoryContextKey } from '../lib/core/context-key';
+import { INVENTORY_PLUGIN_ENV, inventoryContextKey } from '../lib/core/context-key';
+import { init } from '../lib/plugin';
 import { INSTANCE_ARN } from './support/aws-env';
 import { ConnectEndpoint, ConnectEndpointOptions, generateNumbers, PhoneNumberSummary, startConnectEndpoint } from './support/connect-endpoint';
 import { CLI, ROOT } from './support/run';
@@ -72,12 +73,28 @@ async function start(numbers: Record<string, PhoneNumberSummary[]>, options: Con
   endpoint = await startConnectEndpoint({ numbers, ...options });
 }
 
-afterEach(async () => {
-  await endpoint.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+describe('loading the plugin', () => {
+  test('a CDK CLI that cannot register context providers gets the fix, and the app is not told to ask', () => {
+    const before = process.env[INVENTORY_PLUGIN_ENV];
+    delete process.env[INVENTORY_PLUGIN_ENV];
+    try {
+      // What an older CLI's plugin host offers: credential sources only.
+      expect(() => init({ registerCredentialProviderSource: () => undefined } as never)).toThrow(
+        'cdk-connect-caller-id/plugin needs a CDK CLI that lets plugins register context providers (registerContextProviderAlpha; ' +
+        'aws-cdk 2.1148 is tested). Upgrade the aws-cdk package, or remove the plugin from cdk.json and fill the inventory with npx connect-caller-id lookup.');
+      expect(process.env[INVENTORY_PLUGIN_ENV]).toBeUndefined();
+    } finally {
+      if (before !== undefined) process.env[INVENTORY_PLUGIN_ENV] = before;
+    }
+  });
 });
 
 describe('the CDK CLI plugin (cdk-connect-caller-id/plugin)', () => {
+  afterEach(async () => {
+    await endpoint.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   const instanceNumbers = generateNumbers(3, { targetArn: INSTANCE_ARN });
   const groupNumbers = generateNumbers(2, { targetArn: TDG_ARN, start: 100 });
   const used = [instanceNumbers[1].PhoneNumber!, groupNumbers[0].PhoneNumber!];
