@@ -1,8 +1,11 @@
 import { CfnDeletionPolicy, CfnResource, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import { CfnPhoneNumber } from 'aws-cdk-lib/aws-connect';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IConstruct } from 'constructs';
 import { ClaimsOfStack, defaultClaimDescription, judgeClaimReplacement, judgeMovedClaims } from '../core/claim-rules';
 import { ConnectArnKind, instanceArnProblem, parseConnectArn } from '../core/connect-arn';
+import { INVENTORY_PLUGIN_NAME, InventoryQuery, inventoryPluginLoaded } from '../core/context-key';
 import { isKnownCountry } from '../core/e164';
 import { CallerIdInputError } from '../core/errors';
 import {
@@ -214,8 +217,9 @@ export interface ClaimedNumbersFromLookupProps extends ClaimedNumbersOptions {
 export class ClaimedNumbers extends Construct {
   /**
    * The inventories cached in `cdk.context.json` under `connect-caller-id:claimed-numbers:<target ARN>`, one key
-   * for the instance and one for each traffic distribution group, written by `connect-caller-id lookup`. When one
-   * is missing, synth fails with the command that fills it.
+   * for the instance and one for each traffic distribution group, written by `connect-caller-id lookup`, or by
+   * `cdk synth` itself when the CDK CLI plugin `cdk-connect-caller-id/plugin` is configured (then
+   * `cdk context --reset <key>` refreshes one). When one is missing otherwise, synth fails naming both ways.
    */
   public static fromLookup(scope: Construct, id: string, props: ClaimedNumbersFromLookupProps): ClaimedNumbers {
     const groups = props.trafficDistributionGroupArns ?? [];
@@ -439,14 +443,35 @@ function defaultLogicalId(stackPath: string, path: string): string {
   return probe.resolve(new CfnResource(scope, 'Resource', { type: 'AWS::Connect::PhoneNumber' }).logicalId);
 }
 
-/** One target's inventory from the context; undefined (with INVENTORY_MISSING reported) when missing or unreadable. */
+/**
+ * One target's inventory from the context; undefined (with INVENTORY_MISSING reported) when missing or unreadable.
+ * With the CDK CLI plugin loaded, a missing one is asked for instead, under the same key `connect-caller-id lookup`
+ * writes: the CLI stores what the plugin answers under the key the query names, and synthesizes again.
+ */
 function readContextInventory(claimed: ClaimedNumbers, target: string): InventoryDocument | undefined {
   const key = inventoryContextKey(target);
   const value = claimed.node.tryGetContext(key);
+  if (value === undefined && inventoryPluginLoaded()) {
+    const arn = parseConnectArn(target)!;
+    const query: InventoryQuery & cxschema.PluginContextQuery = {
+      pluginName: INVENTORY_PLUGIN_NAME, targetArn: target, account: arn.account, region: arn.region,
+    };
+    Stack.of(claimed).reportMissingContextKey({ key, provider: cxschema.ContextProvider.PLUGIN, props: query });
+    return undefined;
+  }
   if (value === undefined) {
     reportFindings(claimed, [finding(InventoryRules.INVENTORY_MISSING,
       `No claimed-number inventory for ${target} in the context (key ${key}). ` +
-      `Fill it with: ${lookupCommand(target)} and commit cdk.context.json`)]);
+      `Fill it with: ${lookupCommand(target)} and commit cdk.context.json; or let cdk synth look it up, with the CDK CLI ` +
+      'plugin of this library in cdk.json: "plugin": ["cdk-connect-caller-id/plugin"]')]);
+    return undefined;
+  }
+  // What the CLI stores, for this synthesis only, when the plugin's lookup failed.
+  const lookupError: unknown = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[cxapi.PROVIDER_ERROR_KEY] : undefined;
+  if (lookupError !== undefined) {
+    reportFindings(claimed, [finding(InventoryRules.INVENTORY_MISSING,
+      `cdk synth could not look up the claimed numbers of ${target} (key ${key}): ${String(lookupError)} ` +
+      `Fix that and synthesize again, or fill the key with: ${lookupCommand(target)} and commit cdk.context.json`)]);
     return undefined;
   }
   try {

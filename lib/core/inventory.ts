@@ -1,4 +1,5 @@
 import { isPhoneNumberArn, toPhoneNumberArn } from './connect-arn';
+import { inventoryContextKey } from './context-key';
 import { isE164Shaped, parseE164 } from './e164';
 import { CallerIdInputError } from './errors';
 import { Severity } from './findings';
@@ -50,13 +51,8 @@ export interface InventoryDocument {
   readonly numbers: ClaimedNumber[];
 }
 
-/**
- * The context key under which `ClaimedNumbers.fromLookup` finds the inventory of one target: an instance or a
- * traffic distribution group, one key each.
- */
-export function inventoryContextKey(targetArn: string): string {
-  return `connect-caller-id:claimed-numbers:${targetArn}`;
-}
+// The key format lives in context-key, which the CDK CLI plugin loads without the rest of the core.
+export { inventoryContextKey };
 
 // The phone-number ARN forms are parsed where every Connect ARN is (connect-arn); re-exported for the callers here.
 export { isPhoneNumberArn, toPhoneNumberArn };
@@ -232,8 +228,8 @@ function describe(value: unknown): string {
 
 const INVENTORY_MISSING: RuleDefinition = {
   id: 'INVENTORY_MISSING', severity: Severity.ERROR,
-  trigger: '`ClaimedNumbers.fromLookup` finds no inventory for the instance in `cdk.context.json`, or an unreadable one.',
-  fix: 'Run `npx connect-caller-id lookup --instance-arn <arn>` and commit `cdk.context.json`.',
+  trigger: '`ClaimedNumbers.fromLookup` finds no inventory for the instance in `cdk.context.json`, or an unreadable one, or the CDK CLI plugin could not look it up.',
+  fix: 'Run `npx connect-caller-id lookup --instance-arn <arn>` and commit `cdk.context.json`, or configure the CDK CLI plugin (`"plugin": ["cdk-connect-caller-id/plugin"]` in `cdk.json`) so `cdk synth` looks it up.',
   source: 'cdk-connect-caller-id',
 };
 

@@ -1,4 +1,4 @@
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
 import { ConnectClientConfig } from '@aws-sdk/client-connect';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './connect-client';
 import { AssumeRoleError } from './lookup-error';
@@ -16,6 +16,13 @@ export interface AssumeRoleOptions {
   readonly profile?: string;
   /** @default 'connect-caller-id-lookup' */
   readonly sessionName?: string;
+  /** The external id the role's trust policy asks for (a CDK stack synthesizer's `lookupRoleExternalId`). @default - none */
+  readonly externalId?: string;
+  /**
+   * More AssumeRole parameters, such as session tags (a CDK stack synthesizer's `lookupRoleAdditionalOptions`).
+   * @default - none
+   */
+  readonly additionalOptions?: Partial<Omit<AssumeRoleCommandInput, 'RoleArn' | 'ExternalId'>>;
   /** @default DEFAULT_CONNECT_TIMEOUT_MS */
   readonly connectTimeoutMs?: number;
   /** @default DEFAULT_CALL_TIMEOUT_MS */
@@ -48,7 +55,12 @@ export function assumeRoleCredentials(options: AssumeRoleOptions): NonNullable<C
   let expiresAt = 0;
   const assume = async () => {
     try {
-      const out = await sts.send(new AssumeRoleCommand({ RoleArn: options.roleArn, RoleSessionName: options.sessionName ?? 'connect-caller-id-lookup' }));
+      const out = await sts.send(new AssumeRoleCommand({
+        RoleSessionName: options.sessionName ?? 'connect-caller-id-lookup',
+        ...options.additionalOptions,
+        RoleArn: options.roleArn,
+        ...(options.externalId !== undefined ? { ExternalId: options.externalId } : {}),
+      }));
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) {
         throw new AssumeRoleError('failed', options.roleArn, `STS AssumeRole of ${options.roleArn} returned no credentials.`);

@@ -38,10 +38,7 @@ export async function writeInventoriesToContextFile(
   docs: readonly InventoryDocument[],
   options: ContextFileWriteOptions = {},
 ): Promise<void> {
-  const entries = docs.map((doc) => {
-    const checked = parseInventoryDocument(JSON.parse(JSON.stringify(doc)), `the inventory of ${String(doc.instanceArn)}`);
-    return [inventoryContextKey(checked.instanceArn), doc] as const;
-  });
+  const entries = docs.map((doc) => [checkContextInventory(doc), doc] as const);
   const release = await acquireLock(file, options);
   try {
     removeOrphans(file);
@@ -53,6 +50,17 @@ export async function writeInventoriesToContextFile(
   } finally {
     release();
   }
+}
+
+/**
+ * Checks an inventory, as JSON will hold it, with the parser `ClaimedNumbers.fromLookup` reads it with, so that
+ * nothing synth would refuse is written to the context, by `lookup` or by the CDK CLI plugin. Returns its key.
+ *
+ * @throws CallerIdInputError when it is not a valid inventory
+ */
+export function checkContextInventory(doc: InventoryDocument): string {
+  const checked = parseInventoryDocument(JSON.parse(JSON.stringify(doc)), `the inventory of ${String(doc.instanceArn)}`);
+  return inventoryContextKey(checked.instanceArn);
 }
 
 /** The target ARNs that have an inventory in the context file, in the file's order; none when there is no file. */
