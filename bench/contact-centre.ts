@@ -4,9 +4,11 @@ import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { CfnContactFlow, CfnQueue } from 'aws-cdk-lib/aws-connect';
 import {
-  ActionTypes, CallerId, ClaimedNumber, ClaimedNumbers, ContactFlowType, FlowBuilder, OutboundQueue, OutboundWhisperFlow,
+  CallerId, ClaimedNumber, ClaimedNumbers, ContactFlowType, OutboundQueue, OutboundWhisperFlow,
   PhoneNumberType, TransferDestination, TransferToPhoneNumberFlow,
 } from '../lib';
+import { FlowBuilder } from '../lib/core/flow/builder';
+import { ActionTypes } from '../lib/core/flow/model';
 
 /** The size of a benchmarked contact centre. */
 export interface CentreSize {

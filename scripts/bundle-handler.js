@@ -17,3 +17,16 @@ esbuild.buildSync({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// libphonenumber-js, vendored into the library (see lib/core/libphonenumber.ts).
+esbuild.buildSync({
+  entryPoints: [path.join(root, 'lib', 'core', 'libphonenumber.ts')],
+  outfile: path.join(root, 'dist', 'lib', 'core', 'libphonenumber.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'inline',
+  logLevel: 'warning',
+});

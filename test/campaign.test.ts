@@ -443,7 +443,7 @@ describe('CallProgressFlow', () => {
 
   test('GIVEN no error step THEN the error branch disconnects', () => {
     const { flow } = build();
-    const check = action(flow.flowDocument, flow.flowDocument.StartAction);
+    const check = action(flow._flowDocument, flow._flowDocument.StartAction);
     expect(check.Transitions.Errors).toEqual([{ NextAction: 'disconnect', ErrorType: 'NoMatchingError' }]);
   });
 
@@ -467,7 +467,7 @@ describe('CallProgressFlow', () => {
     const flowWith = (id: string, notDetected: CallProgressStep): FlowDocument => new CallProgressFlow(stack, id, {
       claimedNumbers: numbers, name: id, callAnswered: toAgents, notDetected,
       voicemailBeep: CallProgressStep.disconnect(), voicemailNoBeep: CallProgressStep.disconnect(),
-    }).flowDocument;
+    })._flowDocument;
     const transfers = (flow: FlowDocument) => flow.Actions.filter((a) => a.Type === 'TransferContactToQueue');
     expect(transfers(flowWith('Shared', toAgents))).toHaveLength(1);
     expect(transfers(flowWith('Separate', CallProgressStep.transferToQueue(queue)))).toHaveLength(2);

@@ -11,7 +11,7 @@ import { ROOT, runCdk } from './support/run';
 
 const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const FLOOR = { 'aws-cdk-lib': floorOf('aws-cdk-lib'), constructs: floorOf('constructs') };
-const SOURCES = ['package.json', 'README.md', 'LICENSE', 'ARCHITECTURE.md', 'tsconfig.json', 'tsconfig.build.json', 'lib', 'bin', 'scripts'];
+const SOURCES = ['package.json', 'README.md', 'LICENSE', 'ARCHITECTURE.md', 'API.md', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.jsii.json', 'lib', 'bin', 'scripts'];
 const INSTANCE_ARN = 'arn:aws:connect:ap-northeast-1:123456789012:instance/7c4e1f0a-5d2b-4c8e-9a61-3f2d8b7e6a10';
 
 function floorOf(name: string): string {
@@ -79,7 +79,7 @@ describe('the npm package', () => {
     const sources = (dir: string): string[] => fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })
       .flatMap((e) => (e.isDirectory() ? sources(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
     const expected = [
-      'package.json', 'README.md', 'LICENSE', 'ARCHITECTURE.md', 'dist/bin/connect-caller-id.js', 'dist/handler/index.js',
+      'package.json', 'README.md', 'LICENSE', 'ARCHITECTURE.md', 'API.md', '.jsii', 'dist/bin/connect-caller-id.js', 'dist/handler/index.js',
       ...sources('lib').flatMap((f) => [`dist/${f.replace(/\.ts$/, '.js')}`, `dist/${f.replace(/\.ts$/, '.d.ts')}`]),
     ];
     expect(packed.map((f) => f.path).sort()).toEqual(expected.sort());

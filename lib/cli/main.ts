@@ -55,8 +55,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
 
 /**
  * Loaded only for lookup: the AWS SDK would otherwise add its start-up time to every `check` in a pre-commit hook.
- * The SDK is an optional peer dependency, since the constructs and `check` never use it; without it lookup says
- * what to install instead of failing on a missing module.
+ * The SDK is not a dependency of the package, since the constructs and `check` never use it (and jsii refuses a
+ * dependency, even an optional peer, that is not a jsii module); without it lookup says what to install instead
+ * of failing on a missing module.
  */
 async function loadLookup(io: CliIo): Promise<typeof import('./lookup') | undefined> {
   try {

@@ -128,8 +128,9 @@ export interface ICampaignContactFlow extends IConstruct {
   /**
    * The flow's content, when known, so a campaign can check its settings against the flow.
    * @default - unknown: the campaign's consistency rules are not applied
+   * @internal
    */
-  readonly flowDocument?: FlowDocument;
+  readonly _flowDocument?: FlowDocument;
 }
 
 /** Options for `CallProgressFlow.fromFlowArn`. */
@@ -198,7 +199,8 @@ export class CallProgressFlow extends Construct implements ICampaignContactFlow 
 
   public readonly flowArn: string;
   /** The generated flow, as deployed (values from other resources still tokens). */
-  public readonly flowDocument: FlowDocument;
+  /** @internal */
+  public readonly _flowDocument: FlowDocument;
   /** The underlying `AWS::Connect::ContactFlow`. */
   public readonly resource: CfnContactFlow;
 
@@ -222,7 +224,7 @@ export class CallProgressFlow extends Construct implements ICampaignContactFlow 
     check.onError('NoMatchingError', steps.emit(error, 'error'));
 
     try {
-      this.flowDocument = builder.build();
+      this._flowDocument = builder.build();
     } catch (e) {
       if (e instanceof CallerIdInputError) throw new Error(`${this.node.path}: the generated flow is not valid: ${e.message}`);
       throw e;
@@ -231,7 +233,7 @@ export class CallProgressFlow extends Construct implements ICampaignContactFlow 
       instanceArn: props.claimedNumbers.instanceArn,
       name: props.name,
       type: ContactFlowType.CONTACT_FLOW,
-      content: flowContent(this, this.flowDocument),
+      content: flowContent(this, this._flowDocument),
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;
@@ -240,7 +242,8 @@ export class CallProgressFlow extends Construct implements ICampaignContactFlow 
 }
 
 class ImportedCampaignContactFlow extends Construct implements ICampaignContactFlow {
-  public readonly flowDocument?: FlowDocument;
+  /** @internal */
+  public readonly _flowDocument?: FlowDocument;
 
   constructor(scope: Construct, id: string, public readonly flowArn: string, options: ImportedCampaignContactFlowOptions) {
     super(scope, id);
@@ -250,7 +253,7 @@ class ImportedCampaignContactFlow extends Construct implements ICampaignContactF
     }
     if (options.exportedContent !== undefined) {
       try {
-        this.flowDocument = readFlowExport(options.exportedContent, `${this.node.path} exportedContent`).flow;
+        this._flowDocument = readFlowExport(options.exportedContent, `${this.node.path} exportedContent`).flow;
       } catch (e) {
         if (e instanceof CallerIdInputError) throw new Error(e.message);
         throw e;

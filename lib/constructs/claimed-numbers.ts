@@ -29,8 +29,8 @@ export interface IClaimedPhoneNumber extends IConstruct {
   readonly targetArn: string;
 }
 
-/** Options for `ClaimedNumbers.claimNumber`. */
-export interface ClaimNumberOptions {
+/** What every claim of a number is made of (`ClaimNumberOptions`, `ClaimedPhoneNumberProps`). */
+export interface PhoneNumberClaimOptions {
   /** ISO 3166-1 alpha-2 country code, e.g. `JP`. */
   readonly countryCode: string;
   readonly type: PhoneNumberType;
@@ -46,12 +46,6 @@ export interface ClaimNumberOptions {
    * @default - "Claimed by <construct path>"
    */
   readonly description?: string;
-  /**
-   * Claim the number to one of the traffic distribution groups of the `ClaimedNumbers` instead of the instance
-   * (Global Resiliency). The instance's flows and queues can use it either way.
-   * @default - the instance
-   */
-  readonly trafficDistributionGroupArn?: string;
   /**
    * What happens to the number when the claim is removed from the stack, or replaced. A released number goes
    * back to Connect's pool: customers who know it reach someone else, and claiming and releasing have their own
@@ -69,8 +63,18 @@ export interface ClaimNumberOptions {
   readonly logicalId?: string;
 }
 
+/** Options for `ClaimedNumbers.claimNumber`. */
+export interface ClaimNumberOptions extends PhoneNumberClaimOptions {
+  /**
+   * Claim the number to one of the traffic distribution groups of the `ClaimedNumbers` instead of the instance
+   * (Global Resiliency). The instance's flows and queues can use it either way.
+   * @default - the instance
+   */
+  readonly trafficDistributionGroupArn?: string;
+}
+
 /** Props for `ClaimedPhoneNumber`. */
-export interface ClaimedPhoneNumberProps extends Omit<ClaimNumberOptions, 'trafficDistributionGroupArn'> {
+export interface ClaimedPhoneNumberProps extends PhoneNumberClaimOptions {
   /** The instance or traffic distribution group ARN the number is claimed to. */
   readonly targetArn: string;
 }
@@ -379,7 +383,7 @@ export class ClaimedNumbers extends Construct {
 
   private setInventories(documents: readonly InventoryDocument[]): void {
     for (const doc of documents) this.inventories.set(doc.instanceArn, doc);
-    this._inventory = Inventory.ofTargets(this.instanceArn, documents);
+    this._inventory = Inventory.ofTargets(this.instanceArn, [...documents]);
     StackClaims.of(Stack.of(this)).add(this);
   }
 }

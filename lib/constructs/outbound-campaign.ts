@@ -154,12 +154,12 @@ export class OutboundCampaign extends Construct {
 
     assertClaimedByInstance(this, claimedNumbers, { sourceCallerId });
     const findings: Finding[] = [...judgeStaticOnly(this, claimedNumbers, sourceCallerId, CallerIdContext.CAMPAIGN, 'sourceCallerId')];
-    if (props.contactFlow.flowDocument) {
+    if (props.contactFlow._flowDocument) {
       findings.push(...checkCampaignFlow({
         mode: mode.kind,
         answerMachineDetection: detection?.enabled === true,
         awaitAnswerMachinePrompt: detection?.awaitPrompt === true,
-      }, props.contactFlow.flowDocument));
+      }, props.contactFlow._flowDocument));
     }
     if (props.queue && !(props.queue instanceof OutboundQueue)) {
       findings.push(finding(CampaignRules.QUEUE_CALLER_ID_UNCHECKED,

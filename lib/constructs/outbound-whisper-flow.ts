@@ -64,7 +64,7 @@ export interface OutboundWhisperFlowProps {
 export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFlow {
   public readonly flowArn: string;
   public readonly usesDynamicCallerId: boolean;
-  public readonly callerId: CallerId;
+  public readonly callerId?: CallerId;
   /** The underlying `AWS::Connect::ContactFlow`. */
   public readonly resource: CfnContactFlow;
 

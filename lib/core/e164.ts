@@ -1,7 +1,6 @@
-import { CountryCode, getCountries, parsePhoneNumberFromString, PhoneNumber } from 'libphonenumber-js/max';
+import { getCountries, NumberKind, parsePhoneNumberFromString } from './libphonenumber';
 
-/** libphonenumber-js's number types (from its full metadata), used where the inventory does not type a number. */
-export type NumberKind = NonNullable<ReturnType<PhoneNumber['getType']>>;
+export type { NumberKind };
 
 /** A number that is strict E.164 and valid according to libphonenumber-js. */
 export interface ParsedNumber {
@@ -114,7 +113,7 @@ function suggest(value: string, hintCountries: readonly string[]): string | unde
   } else {
     for (const country of hintCountries) {
       if (!isKnownCountry(country)) continue;
-      const parsed = parsePhoneNumberFromString(value, country as CountryCode);
+      const parsed = parsePhoneNumberFromString(value, country);
       if (parsed?.isValid()) candidates.push(parsed.number);
     }
   }

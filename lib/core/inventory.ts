@@ -130,7 +130,7 @@ export class Inventory {
    * One inventory over several targets: the instance's document and each traffic distribution group's. A number
    * listed twice keeps its first entry.
    */
-  static ofTargets(instanceArn: string, documents: readonly InventoryDocument[]): Inventory {
+  static ofTargets(instanceArn: string, documents: InventoryDocument[]): Inventory {
     const numbers = documents.flatMap((d) => d.numbers);
     return new Inventory(instanceArn, numbers, documents.map((d) => d.instanceArn).filter((arn) => arn !== instanceArn));
   }
@@ -141,7 +141,7 @@ export class Inventory {
    * @param instanceArn the instance (or, for the `check` command's `--numbers` file, the target) the rules name
    * @param trafficDistributionGroupArns the groups whose numbers are included
    */
-  constructor(readonly instanceArn: string, numbers: readonly ClaimedNumber[], readonly trafficDistributionGroupArns: readonly string[] = []) {
+  constructor(readonly instanceArn: string, numbers: ClaimedNumber[], readonly trafficDistributionGroupArns: string[] = []) {
     for (const n of numbers) if (!this.byNumber.has(n.number)) this.byNumber.set(n.number, n);
   }
 

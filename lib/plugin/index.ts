@@ -38,7 +38,7 @@ export function init(host: ContextProviderPluginHost): void {
 
 /**
  * Loads the lookup only when a query comes: the plugin is loaded by every CDK CLI command, and the Connect SDK
- * is an optional peer dependency of the package.
+ * is not a dependency of the package: users of the plugin install it.
  */
 async function provide(args: Record<string, unknown>): Promise<unknown> {
   // As `connect-caller-id lookup` does: the package supports Node.js 20 (`engines`) with the SDK it installs, and
