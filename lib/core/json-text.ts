@@ -174,7 +174,7 @@ export interface JsonText {
   /**
    * The offset (in the text less its byte order mark) of each object in the top-level `Actions` array, in
    * order (empty when there is none): what a report that points at actions (SARIF, editor annotations) turns into lines and columns with
-   * `linesAndColumns`. Found in the same pass that looks for duplicate keys.
+   * `linesAndColumns`. Found by what looks for duplicate keys, not by another pass.
    */
   readonly actionOffsets: readonly number[];
 }
