@@ -241,6 +241,8 @@ export function parseJsonText(text: string, { source, subject, expected, whyNoDu
  */
 function canonicalActionOffsets(text: string, value: unknown): number[] | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  // An indented text shows it at its second character; it is not walked only to find out at the end.
+  if (text.charCodeAt(0) !== 0x7b || text.charCodeAt(1) !== 0x22) return undefined;
   // Keys are enumerated with for-in, which would also list enumerable members added to Object.prototype.
   for (const _inherited in Object.prototype) return undefined;
   const walk: LengthWalk = { stack: [], slack: 0 };
