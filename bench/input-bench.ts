@@ -135,7 +135,7 @@ export function badInputFigures(work: string) {
 }
 
 /**
- * parseJsonText (JSON.parse, then one pass for duplicate keys and action positions) against JSON.parse alone on
+ * parseJsonText (JSON.parse, then the duplicate-key check that also finds action positions) against JSON.parse alone on
  * the same 2,000 console exports, as written (one line) and indented; CPU time, best of interleaved runs.
  */
 export function parseFigures(work: string) {

@@ -17,6 +17,7 @@ import { addCallerIdChecks } from './checks';
 import { exampleSynthFigures } from './synth-bench';
 import { deployCheckFigures } from './deploy-check-bench';
 import { badInputFigures, parseFigures } from './input-bench';
+import { checkVsParseFigures } from './check-bench';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
@@ -221,6 +222,8 @@ async function main(): Promise<void> {
   const deployCheck = Object.fromEntries(Object.entries(await deployCheckFigures()).map(([k, v]) => [k, round(v)]));
   process.stderr.write('bench: reading JSON text and bad input...\n');
   const inputWork = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-input-'));
+  process.stderr.write('bench: check beside JSON.parse, in one thread...\n');
+  const checkVsParse = checkVsParseFigures(inputWork);
   const input = { ...parseFigures(inputWork), ...badInputFigures(inputWork) };
   fs.rmSync(inputWork, { recursive: true, force: true });
   const full = byScale.full;
@@ -231,6 +234,7 @@ async function main(): Promise<void> {
     checksOverheadFractionSynthOnly: full.checksOverheadFractionSynthOnly,
     checkFlowsPerSecond: full.checkFlowsPerSecond,
     checkOneFileMs: full.checkOneFileMs,
+    ...checkVsParse,
     lookupCalls: full.lookupCalls,
     ...deployCheck,
     ...startup,
@@ -253,6 +257,9 @@ async function main(): Promise<void> {
     ['check, all flows (ms)', full.checkAllMs, byScale.tenth.checkAllMs, ''],
     ['checkFlowsPerSecond', full.checkFlowsPerSecond, byScale.tenth.checkFlowsPerSecond, '>= 5000'],
     ['checkOneFileMs', full.checkOneFileMs, byScale.tenth.checkOneFileMs, '< 500'],
+    ['check in one thread, 5,000 files (ms)', checkVsParse.checkInProcessMs, '', ''],
+    ['readFileSync + JSON.parse, the same files (ms)', checkVsParse.jsonParseFilesMs, '', ''],
+    ['checkVsParseRatio', checkVsParse.checkVsParseRatio, '', '>= 0.8'],
     ['check peak RSS (MiB)', full.checkPeakRssMiB, byScale.tenth.checkPeakRssMiB, ''],
     ['lookupCalls (page 1000)', full.lookupCalls, byScale.tenth.lookupCalls, `= ${full.minimumCalls} / ${byScale.tenth.minimumCalls}`],
     ['lookup wall (ms, page 1000)', full.lookupMs, byScale.tenth.lookupMs, ''],

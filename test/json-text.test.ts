@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -223,6 +224,26 @@ describe('parseJsonText: where the actions are', () => {
     positions.forEach((p, i) => expect(p).toEqual(lineAndColumn(text, actionOffsets[i])));
     const lines = text.split('\n');
     positions.forEach((p) => expect(lines[p.line - 1][p.column - 1]).toBe('{'));
+  });
+
+  test('GIVEN one-line exports, some with numbers written short (4e3) WHEN parsed THEN every offset is where the same text indented by a space has it', () => {
+    const number = fc.oneof(fc.constantFrom(4000, -10000, 0.001, 1e6, 160), fc.jsonValue());
+    fc.assert(fc.property(fc.dictionary(fc.string(), number), fc.array(fc.dictionary(fc.string(), number)), (top, actions) => {
+      // Written as the console writes it, then with one round number in the exponent form JSON allows.
+      const text = JSON.stringify({ ...top, Actions: actions }).replace(/(?<=[:,[])(-?[1-9])000(?=[,\]}])/, '$1e3');
+      const scanned = parseJsonText(` ${text}`, SOURCE).actionOffsets.map((o) => o - 1);
+      expect(parseJsonText(text, SOURCE).actionOffsets).toEqual(scanned);
+    }), { numRuns: 2000 });
+  });
+
+  test('GIVEN a key twice in one-line text, even where numbers written short make up for its length WHEN parsed THEN it is refused', () => {
+    fc.assert(fc.property(fc.jsonValue(), fc.string(), fc.jsonValue(), fc.jsonValue(), (a, key, first, last) => {
+      const text = `{${JSON.stringify(key)}:${JSON.stringify(first)},${JSON.stringify({ a, [key]: last }).slice(1)}`;
+      expect(inputError(() => parseJsonText(text, SOURCE)).message).toContain(`${JSON.stringify(key)} appears twice`);
+    }), { numRuns: 2000 });
+    for (const text of ['{"x":[1e3,1e3,1e3,1e3,1e3],"x":0}', '{"":0,"":0}', '{"a":1e6,"a":1,"Actions":[]}', '{"a":4e3,"b":{"c":1,"c":2}}']) {
+      expect(inputError(() => parseJsonText(text, SOURCE)).message).toContain('appears twice');
+    }
   });
 
   test('GIVEN Actions nested below the top or a non-flow WHEN parsed THEN no offsets are given', () => {

@@ -174,7 +174,7 @@ export interface JsonText {
   /**
    * The offset (in the text less its byte order mark) of each object in the top-level `Actions` array, in
    * order (empty when there is none): what a report that points at actions (SARIF, editor annotations) turns into lines and columns with
-   * `linesAndColumns`. Found in the same pass that looks for duplicate keys.
+   * `linesAndColumns`. Found by what looks for duplicate keys, not by another pass.
    */
   readonly actionOffsets: readonly number[];
 }
@@ -217,9 +217,183 @@ export function parseJsonText(text: string, { source, subject, expected, whyNoDu
     const at = where ? ` at line ${where.line}, column ${where.column}` : '';
     throw new CallerIdInputError(`${source}: ${subject} not valid JSON${at} (${error?.reason ?? 'not accepted by JSON.parse'}); expected ${expected}.`);
   }
+  const canonical = canonicalActionOffsets(body, value);
+  if (canonical !== undefined) return { value, actionOffsets: canonical };
   const scan = scanKeys(body);
   if (scan.duplicate) throw new CallerIdInputError(duplicateMessage(body, value, scan.duplicate, scan.duplicateCount, source, subject, whyNoDuplicates));
   return { value, actionOffsets: scan.actionOffsets };
+}
+
+/**
+ * When the text is the minified serialization of its value (one line, as the console exports flows), it holds no
+ * duplicate key, and where each action starts follows from the lengths of the values before it: both are found
+ * from the parsed value, without looking at the text again. Undefined when that cannot be shown; the text is
+ * then scanned (`scanKeys`).
+ *
+ * Why the lengths prove it: a text is never shorter than the minified serialization of the value JSON.parse
+ * gives, except by numbers written shorter than JavaScript writes them (`4e3` for 4000), and each number says
+ * how much shorter it can be (its slack). Every other difference makes the text longer: whitespace, escapes
+ * (`\u0041` for `A`), numbers written longer (`1.50`), and a duplicate key, whose first member (at least `"":0,`,
+ * five characters) the value does not hold. So when the text is exactly as long as the serialization and the
+ * slack is under five, there is no duplicate key. With no slack every token is as serialized, so the computed
+ * offsets are exact; with some (at most four), each action is found at its computed offset or refused, as its
+ * opening (`,{"Key":`) cannot also fit within four characters of where it truly starts.
+ */
+function canonicalActionOffsets(text: string, value: unknown): number[] | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  // An indented text shows it at its second character; it is not walked only to find out at the end.
+  if (text.charCodeAt(0) !== 0x7b || text.charCodeAt(1) !== 0x22) return undefined;
+  // Keys are enumerated with for-in, which would also list enumerable members added to Object.prototype.
+  for (const _inherited in Object.prototype) return undefined;
+  const walk: LengthWalk = { stack: [], slack: 0 };
+  // The top-level members in text order: an object's keys come in the order first written, except array indexes
+  // ("0", "1"), which come first; with one of those the order is not known.
+  let length = 1;
+  let count = 0;
+  let offsets: number[] | undefined;
+  let actions: unknown[] = [];
+  for (const key in value) {
+    if (isArrayIndex(key)) return undefined;
+    if (count++ > 0) length++;
+    length += key.length + 3;
+    const member = (value as Record<string, unknown>)[key];
+    if (offsets === undefined && key === 'Actions' && Array.isArray(member)) {
+      offsets = [];
+      actions = member;
+      length++;
+      for (let i = 0; i < member.length; i++) {
+        if (i > 0) length++;
+        const action: unknown = member[i];
+        if (typeof action === 'object' && action !== null) offsets.push(length);
+        const n = serializedLength(action, walk);
+        if (n < 0) return undefined;
+        length += n;
+      }
+      length++;
+    } else {
+      const n = serializedLength(member, walk);
+      if (n < 0) return undefined;
+      length += n;
+    }
+  }
+  if (length + 1 !== text.length || walk.slack >= 5) return undefined;
+  if (offsets === undefined) return [];
+  if (walk.slack > 0) {
+    let k = 0;
+    for (let i = 0; i < actions.length; i++) {
+      const action = actions[i];
+      if (typeof action !== 'object' || action === null) continue;
+      if (!opensAt(text, offsets[k++], action, i === 0 ? 0x5b : 0x2c)) return undefined;
+    }
+  }
+  return offsets;
+}
+
+/** Whether the text at `offset` opens the action as serialized: `{"Key":` with the character before it. */
+function opensAt(text: string, offset: number, action: object, before: number): boolean {
+  if (Array.isArray(action) || text.charCodeAt(offset - 1) !== before || text.charCodeAt(offset) !== 0x7b) return false;
+  let key: string | undefined;
+  for (key in action) break;
+  // A key of letters, digits and underscores holds no `{`, so its opening cannot be found anywhere else nearby.
+  if (key === undefined || !/^\w+$/.test(key)) return false;
+  return text.charCodeAt(offset + 1) === 0x22 && text.startsWith(key, offset + 2) &&
+    text.charCodeAt(offset + 2 + key.length) === 0x22 && text.charCodeAt(offset + 3 + key.length) === 0x3a;
+}
+
+interface LengthWalk {
+  /** The containers still to measure. */
+  readonly stack: object[];
+  /** How many characters shorter than serialized the numbers met so far could be written. */
+  slack: number;
+}
+
+/**
+ * The length of the value's minified serialization (as JSON.stringify writes it), adding its numbers' slack to
+ * the walk's; -1 for a value with an array index key or a number written with an exponent. Iterative, so deep
+ * nesting cannot overflow the stack.
+ */
+function serializedLength(root: unknown, walk: LengthWalk): number {
+  const stack = walk.stack;
+  let length = leafLength(root, walk);
+  while (stack.length > 0 && length >= 0) {
+    const container = stack.pop()!;
+    if (Array.isArray(container)) {
+      length += container.length > 0 ? container.length + 1 : 2;
+      for (let i = 0; i < container.length; i++) {
+        const n = leafLength(container[i], walk);
+        if (n < 0) return -1;
+        length += n;
+      }
+    } else {
+      let count = 0;
+      for (const key in container) {
+        if (isArrayIndex(key)) return -1;
+        count++;
+        const n = leafLength((container as Record<string, unknown>)[key], walk);
+        if (n < 0) return -1;
+        length += key.length + 3 + n;
+      }
+      length += count > 0 ? count + 1 : 2;
+    }
+  }
+  return length;
+}
+
+/** The serialized length of a string, number, boolean or null (-1 for a number to refuse); a container is pushed, for 0. */
+function leafLength(value: unknown, walk: LengthWalk): number {
+  switch (typeof value) {
+    case 'string': return value.length + 2;
+    case 'number': return numberLength(value, walk);
+    case 'boolean': return value ? 4 : 5;
+    case 'object':
+      if (value === null) return 4;
+      walk.stack.push(value);
+      return 0;
+    default: return -1;
+  }
+}
+
+/**
+ * The length of the number as JavaScript writes it, adding to the walk's slack how much shorter an exponent form
+ * could be (`4e3` for 4000, `1e-3` for 0.001); -1 for a number JavaScript writes with an exponent.
+ */
+function numberLength(n: number, walk: LengthWalk): number {
+  if (n >= 0 && n < 1000 && Number.isInteger(n)) return n < 10 ? 1 : n < 100 ? 2 : 3;
+  if (!Number.isFinite(n)) return -1;
+  const written = String(n);
+  const sign = n < 0 ? 1 : 0;
+  if (Number.isInteger(n) && n > -1e21 && n < 1e21) {
+    // Its shortest exponent form: the digits before the trailing zeros, `e`, and the count of zeros.
+    let zeros = 0;
+    while (zeros < written.length - 1 && written.charCodeAt(written.length - 1 - zeros) === 0x30) zeros++;
+    if (zeros >= 3) walk.slack += Math.max(0, written.length - (written.length - zeros + 1 + String(zeros).length));
+    return written.length;
+  }
+  if (written.includes('e')) return -1;
+  // A fraction's exponent forms have its significant digits, `e` and at least two more characters (`-` and a
+  // digit, or a point and a digit).
+  let significant = 0;
+  let leading = true;
+  for (let i = 0; i < written.length; i++) {
+    const c = written.charCodeAt(i);
+    if (c < 0x30 || c > 0x39 || (leading && c === 0x30)) continue;
+    leading = false;
+    significant++;
+  }
+  walk.slack += Math.max(0, written.length - (significant + sign + 3));
+  return written.length;
+}
+
+/** Whether a key is one an object lists before its other keys: a canonical array index. */
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (c < 0x30 || c > 0x39) return false;
+  if (key.length > 10 || (c === 0x30 && key.length > 1)) return false;
+  for (let i = 1; i < key.length; i++) {
+    const d = key.charCodeAt(i);
+    if (d < 0x30 || d > 0x39) return false;
+  }
+  return Number(key) < 4294967295;
 }
 
 function isBlank(text: string): boolean {

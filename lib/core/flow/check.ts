@@ -195,7 +195,7 @@ function runFlowRules(flow: FlowDocument, options: FlowCheckOptions): { findings
     if (action.Type === ActionTypes.CALL_PHONE_NUMBER) append(findings, run.checkCallPhoneNumber(action));
     if (action.Type === ActionTypes.TRANSFER_TO_PHONE_NUMBER) append(findings, run.checkTransfer(action));
   }
-  append(findings, checkParticipantBeforeCall(flow, run.byId));
+  append(findings, checkParticipantBeforeCall(flow, () => run.byId));
   append(findings, run.placeholderFinding());
   return { findings, publishNotRun: publishTime.notRun };
 }
@@ -330,12 +330,16 @@ function callerIdParameters(action: FlowAction): { present: boolean; object: boo
 
 /** The state of checking one flow: indexes built once, and the template placeholders met on the way. */
 class FlowRun {
-  public readonly byId: ReadonlyMap<string, FlowAction>;
+  private index?: ReadonlyMap<string, FlowAction>;
   private guards?: FlowGuards;
   private readonly placeholders: { actionId: string; property: string; placeholder: string }[] = [];
 
-  constructor(private readonly flow: FlowDocument, private readonly options: FlowCheckOptions) {
-    this.byId = new Map(flow.Actions.map((a) => [a.Identifier, a]));
+  constructor(private readonly flow: FlowDocument, private readonly options: FlowCheckOptions) {}
+
+  /** The actions by identifier, indexed on first use: only flows with a Call phone number block need it. */
+  public get byId(): ReadonlyMap<string, FlowAction> {
+    this.index ??= new Map(this.flow.Actions.map((a) => [a.Identifier, a]));
+    return this.index;
   }
 
   public checkCallPhoneNumber(action: FlowAction): Finding[] {
@@ -482,9 +486,10 @@ class FlowRun {
  * Each Call phone number block that a participant action can run before. One walk of the flow, from every
  * participant action at once, labelling each action with the first participant that reaches it.
  */
-function checkParticipantBeforeCall(flow: FlowDocument, byId: ReadonlyMap<string, FlowAction>): Finding[] {
+function checkParticipantBeforeCall(flow: FlowDocument, index: () => ReadonlyMap<string, FlowAction>): Finding[] {
   const calls = flow.Actions.filter((a) => a.Type === ActionTypes.CALL_PHONE_NUMBER);
   if (calls.length === 0) return [];
+  const byId = index();
   const reachableFromStart = reachableFrom(byId, [flow.StartAction]);
   const reachedBy = new Map<string, FlowAction>();
   const queue: string[] = [];

@@ -248,6 +248,8 @@ function comparisonValueProblem(value: unknown): string | undefined {
  * export holds empty strings inside arrays of a Show view block's `ViewData` (`Sections[0].Heading`).
  */
 function emptyParameterPaths(parameters: Record<string, unknown>): { paths: string[]; count: number } {
+  // Most actions have none: that is told without building the path of every value.
+  if (!holdsEmptyMember(parameters)) return { paths: [], count: 0 };
   const paths: string[] = [];
   let count = 0;
   const stack: { value: unknown; path: string }[] = [{ value: parameters, path: 'Parameters' }];
@@ -268,4 +270,26 @@ function emptyParameterPaths(parameters: Record<string, unknown>): { paths: stri
     }
   }
   return { paths, count };
+}
+
+/** Whether an object, or an object nested in it (not in an array), has an empty string as a member. */
+function holdsEmptyMember(parameters: Record<string, unknown>): boolean {
+  const stack: object[] = [parameters];
+  let seen: Set<object> | undefined;
+  while (stack.length > 0) {
+    const value = stack.pop()!;
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      const member = (value as Record<string, unknown>)[key];
+      if (member === '') return true;
+      if (typeof member === 'object' && member !== null && !Array.isArray(member)) {
+        // Values made in code rather than parsed can hold cycles; each object is walked once.
+        seen ??= new Set([parameters]);
+        if (seen.has(member)) continue;
+        seen.add(member);
+        stack.push(member);
+      }
+    }
+  }
+  return false;
 }

@@ -230,82 +230,94 @@ function readFlowDocument(value: Record<string, unknown>, where: string): { flow
   const flow: FlowDocument = {
     Version: version,
     StartAction: startAction,
-    Actions: actions.map((action, index) => readAction(action, `${where}: Actions[${index}]`)),
+    Actions: actions.map((action, index) => readAction(action, where, index)),
   };
   return { flow: metadata === undefined ? flow : { ...flow, Metadata: metadata }, settings: isObject(value.Settings) };
 }
 
-function readAction(value: unknown, where: string): FlowAction {
-  if (!isObject(value)) throw new CallerIdInputError(`${where} is ${describe(value)}; expected an action object with Identifier, Type, Parameters and Transitions.`);
+/**
+ * Reads `Actions[index]` of the flow `where` names. Messages are built only for what is refused: building the
+ * path of every action and branch up front costs more than reading them.
+ */
+function readAction(value: unknown, where: string, index: number): FlowAction {
+  if (!isObject(value)) {
+    throw new CallerIdInputError(`${where}: Actions[${index}] is ${describe(value)}; expected an action object with Identifier, Type, Parameters and Transitions.`);
+  }
   const id = value.Identifier;
   if (typeof id !== 'string') {
-    throw new CallerIdInputError(`${where}: Identifier is ${describe(id)}; expected a string such as a UUID.`);
+    throw new CallerIdInputError(`${where}: Actions[${index}]: Identifier is ${describe(id)}; expected a string such as a UUID.`);
   }
-  const at = `${where} ("${id}")`;
+  const at = (): string => `${where}: Actions[${index}] ("${id}")`;
   const type = value.Type;
   if (typeof type !== 'string') {
-    throw new CallerIdInputError(`${at}: Type is ${describe(type)}; expected an action type string such as "${ActionTypes.TRANSFER_TO_PHONE_NUMBER}".`);
+    throw new CallerIdInputError(`${at()}: Type is ${describe(type)}; expected an action type string such as "${ActionTypes.TRANSFER_TO_PHONE_NUMBER}".`);
   }
   // Real exports sometimes leave out an empty Parameters or Transitions object; both mean {}.
   const parameters = value.Parameters === undefined ? {} : value.Parameters;
   if (!isObject(parameters)) {
-    throw new CallerIdInputError(`${at}: Parameters is ${describe(parameters)}; expected an object of parameter names to values.`);
+    throw new CallerIdInputError(`${at()}: Parameters is ${describe(parameters)}; expected an object of parameter names to values.`);
   }
   // Parameters are the only free-form values the rules read; the rest of an action has a fixed shape.
-  checkNesting(parameters, at);
+  if (nestsTooDeeply(parameters)) throw nestingError(at());
   const transitions = value.Transitions === undefined ? {} : value.Transitions;
   if (!isObject(transitions)) {
-    throw new CallerIdInputError(`${at}: Transitions is ${describe(transitions)}; expected an object with NextAction, Errors and Conditions.`);
+    throw new CallerIdInputError(`${at()}: Transitions is ${describe(transitions)}; expected an object with NextAction, Errors and Conditions.`);
   }
   return {
     Identifier: id,
     Type: type,
-    Parameters: type === ActionTypes.TRANSFER_TO_PHONE_NUMBER ? normalizeTransferParameters(parameters, at) : { ...parameters },
-    Transitions: readTransitions(transitions, `${at}: Transitions`),
+    Parameters: type === ActionTypes.TRANSFER_TO_PHONE_NUMBER ? normalizeTransferParameters(parameters, at()) : { ...parameters },
+    Transitions: readTransitions(transitions, () => `${at()}: Transitions`),
   };
 }
 
-function readTransitions(value: Record<string, unknown>, where: string): FlowTransitions {
+function readTransitions(value: Record<string, unknown>, where: () => string): FlowTransitions {
   const out: { NextAction?: string; Errors?: FlowError[]; Conditions?: FlowCondition[] } = {};
   const next = value.NextAction;
   if (next !== undefined) {
-    if (typeof next !== 'string') throw new CallerIdInputError(`${where}.NextAction is ${describe(next)}; expected an action identifier string.`);
+    if (typeof next !== 'string') throw new CallerIdInputError(`${where()}.NextAction is ${describe(next)}; expected an action identifier string.`);
     out.NextAction = next;
   }
   const errors = value.Errors;
   if (errors !== undefined) {
-    if (!Array.isArray(errors)) throw new CallerIdInputError(`${where}.Errors is ${describe(errors)}; expected an array of {"NextAction", "ErrorType"}.`);
-    out.Errors = errors.map((e, i) => readError(e, `${where}.Errors[${i}]`));
+    if (!Array.isArray(errors)) throw new CallerIdInputError(`${where()}.Errors is ${describe(errors)}; expected an array of {"NextAction", "ErrorType"}.`);
+    const read: FlowError[] = [];
+    for (let i = 0; i < errors.length; i++) read.push(readError(errors[i], where, i));
+    out.Errors = read;
   }
   const conditions = value.Conditions;
   if (conditions !== undefined) {
     if (!Array.isArray(conditions)) {
-      throw new CallerIdInputError(`${where}.Conditions is ${describe(conditions)}; expected an array of {"NextAction", "Condition": {"Operator", "Operands"}}.`);
+      throw new CallerIdInputError(`${where()}.Conditions is ${describe(conditions)}; expected an array of {"NextAction", "Condition": {"Operator", "Operands"}}.`);
     }
-    out.Conditions = conditions.map((c, i) => readCondition(c, `${where}.Conditions[${i}]`));
+    const read: FlowCondition[] = [];
+    for (let i = 0; i < conditions.length; i++) read.push(readCondition(conditions[i], where, i));
+    out.Conditions = read;
   }
   return out;
 }
 
-function readError(value: unknown, where: string): FlowError {
+function readError(value: unknown, transitions: () => string, index: number): FlowError {
+  if (isObject(value) && typeof value.NextAction === 'string' && typeof value.ErrorType === 'string') {
+    return { NextAction: value.NextAction, ErrorType: value.ErrorType };
+  }
+  const where = `${transitions()}.Errors[${index}]`;
   const expected = 'expected {"NextAction": "<action identifier>", "ErrorType": "NoMatchingError"}';
   if (!isObject(value)) throw new CallerIdInputError(`${where} is ${describe(value)}; ${expected}.`);
-  if (typeof value.NextAction !== 'string' || typeof value.ErrorType !== 'string') {
-    throw new CallerIdInputError(`${where} has NextAction ${describe(value.NextAction)} and ErrorType ${describe(value.ErrorType)}; ${expected}.`);
-  }
-  return { NextAction: value.NextAction, ErrorType: value.ErrorType };
+  throw new CallerIdInputError(`${where} has NextAction ${describe(value.NextAction)} and ErrorType ${describe(value.ErrorType)}; ${expected}.`);
 }
 
-function readCondition(value: unknown, where: string): FlowCondition {
+function readCondition(value: unknown, transitions: () => string, index: number): FlowCondition {
+  const where = (): string => `${transitions()}.Conditions[${index}]`;
   const expected = 'expected {"NextAction": "<action identifier>", "Condition": {"Operator": "Equals", "Operands": ["value"]}}';
-  if (!isObject(value)) throw new CallerIdInputError(`${where} is ${describe(value)}; ${expected}.`);
-  if (typeof value.NextAction !== 'string') throw new CallerIdInputError(`${where}.NextAction is ${describe(value.NextAction)}; ${expected}.`);
+  if (!isObject(value)) throw new CallerIdInputError(`${where()} is ${describe(value)}; ${expected}.`);
+  if (typeof value.NextAction !== 'string') throw new CallerIdInputError(`${where()}.NextAction is ${describe(value.NextAction)}; ${expected}.`);
   const condition = value.Condition;
-  if (!isObject(condition)) throw new CallerIdInputError(`${where}.Condition is ${describe(condition)}; ${expected}.`);
+  if (!isObject(condition)) throw new CallerIdInputError(`${where()}.Condition is ${describe(condition)}; ${expected}.`);
   const operands = condition.Operands;
-  if (typeof condition.Operator !== 'string') throw new CallerIdInputError(`${where}.Condition.Operator is ${describe(condition.Operator)}; ${expected}.`);
+  if (typeof condition.Operator !== 'string') throw new CallerIdInputError(`${where()}.Condition.Operator is ${describe(condition.Operator)}; ${expected}.`);
   if (!Array.isArray(operands) || !operands.every((o) => typeof o === 'string')) {
-    throw new CallerIdInputError(`${where}.Condition.Operands is ${describe(operands)}; expected an array of strings such as ["CallAnswered"].`);
+    throw new CallerIdInputError(`${where()}.Condition.Operands is ${describe(operands)}; expected an array of strings such as ["CallAnswered"].`);
   }
   // Operators are passed through unchecked, so a flow using one this library does not list still reads.
   return { NextAction: value.NextAction, Condition: { Operator: condition.Operator as ConditionOperator, Operands: [...operands] } };
@@ -355,17 +367,36 @@ export function assertFlowNesting(value: unknown, source: string): void {
   checkNesting(value, source);
 }
 
-/** Iterative, so that the check itself cannot overflow the stack; also stops cycles in hand-made values. */
 function checkNesting(value: unknown, source: string): void {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  while (stack.length > 0) {
-    const { value: v, depth } = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth >= MAX_FLOW_NESTING) {
-      throw new CallerIdInputError(`${source}: nests more than ${MAX_FLOW_NESTING} levels deep; flow exports nest fewer than 10.`);
+  if (nestsTooDeeply(value)) throw nestingError(source);
+}
+
+function nestingError(source: string): CallerIdInputError {
+  return new CallerIdInputError(`${source}: nests more than ${MAX_FLOW_NESTING} levels deep; flow exports nest fewer than 10.`);
+}
+
+/**
+ * Whether the value nests more than MAX_FLOW_NESTING levels deep. Iterative, so that the check itself cannot
+ * overflow the stack; also stops cycles in hand-made values. Scalars are never put on the stack: most
+ * parameters are strings.
+ */
+function nestsTooDeeply(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const objects: object[] = [value];
+  const depths: number[] = [0];
+  while (objects.length > 0) {
+    const v = objects.pop()!;
+    const depth = depths.pop()!;
+    if (depth >= MAX_FLOW_NESTING) return true;
+    for (const key in v) {
+      const child: unknown = (v as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null && Object.prototype.hasOwnProperty.call(v, key)) {
+        objects.push(child);
+        depths.push(depth + 1);
+      }
     }
-    for (const child of Object.values(v)) stack.push({ value: child, depth: depth + 1 });
   }
+  return false;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

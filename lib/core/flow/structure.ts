@@ -105,7 +105,7 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
 
   for (const action of flow.Actions) {
     // The branch descriptions are only built for an action that has a dangling transition.
-    if (successorsOf(action).every((target) => ids.has(target))) continue;
+    if (!hasDanglingTransition(action, ids)) continue;
     for (const { target, via } of transitionTargets(action)) {
       if (!ids.has(target)) {
         error(
@@ -213,6 +213,15 @@ export function validateFlowCompleteness(flow: FlowDocument, flowType?: ContactF
     }
   }
   return findings;
+}
+
+/** Whether a transition of the action goes to an identifier not in `ids`; allocates nothing, as it runs on every action. */
+function hasDanglingTransition(action: FlowAction, ids: ReadonlySet<string>): boolean {
+  const t = action.Transitions;
+  if (t.NextAction !== undefined && !ids.has(t.NextAction)) return true;
+  if (t.Conditions !== undefined) for (const c of t.Conditions) if (!ids.has(c.NextAction)) return true;
+  if (t.Errors !== undefined) for (const e of t.Errors) if (!ids.has(e.NextAction)) return true;
+  return false;
 }
 
 /** Where an action can send the contact: its next action, its condition branches and its error branches. */
