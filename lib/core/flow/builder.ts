@@ -1,5 +1,6 @@
 import { CallerIdInputError } from '../errors';
-import { Finding, formatFinding, Severity } from '../findings';
+import { Finding, formatFinding } from '../findings';
+import { finding } from '../rule-definition';
 import {
   ActionTypes,
   ConditionOperator,
@@ -15,7 +16,7 @@ import {
 import { DesignerHints, designerActionMetadata } from './designer';
 import { checkPublishRules } from './publish-rules';
 import {
-  FlowStructureRules,
+  FlowStructureRuleDefinitions,
   MAX_IDENTIFIER_LENGTH,
   requiredErrorTypes,
   RESERVED_IDENTIFIERS,
@@ -269,9 +270,7 @@ function targetsOf(handle: ActionHandle): { readonly handle: ActionHandle; reado
 
 function foreignAction(where: string, target: ActionHandle, actionId?: string): Finding {
   const message = `${where} names action "${target.id}" of another FlowBuilder; a flow can only go to its own actions.`;
-  return actionId === undefined
-    ? { ruleId: FlowStructureRules.DANGLING_TRANSITION, severity: Severity.ERROR, message }
-    : { ruleId: FlowStructureRules.DANGLING_TRANSITION, severity: Severity.ERROR, message, actionId };
+  return finding(FlowStructureRuleDefinitions.DANGLING_TRANSITION, message, actionId);
 }
 
 /**

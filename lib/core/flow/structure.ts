@@ -1,4 +1,5 @@
 import { Finding, Severity } from '../findings';
+import { finding, RuleDefinition } from '../rule-definition';
 import {
   ActionTypes,
   ContactFlowType,
@@ -23,6 +24,39 @@ export const FlowStructureRules = {
   /** A terminal action has transitions (checked on built flows only). */
   TERMINAL_WITH_TRANSITIONS: 'FLOW_TERMINAL_WITH_TRANSITIONS',
 } as const;
+
+const FLOW_LANGUAGE = 'Connect flow language reference';
+const CONNECT_SAVE = 'Connect refuses to save the flow';
+
+function structure(id: string, trigger: string, fix: string, source: string): RuleDefinition {
+  return { id, severity: Severity.ERROR, trigger, fix, source };
+}
+
+/** The flow-structure rules, described for the catalogue (their checks live in `flow/structure.ts`). */
+/** The flow-structure rules as the catalogue lists them; every finding of this module takes its severity from here. */
+export const FlowStructureRuleDefinitions = {
+  VERSION: structure(FlowStructureRules.VERSION, 'A flow whose `Version` is not `2019-10-30`.',
+    'Set `Version` to `2019-10-30`, the only flow-language version.', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+  START_ACTION: structure(FlowStructureRules.START_ACTION, 'A flow with no actions, or whose `StartAction` names no action of the flow.',
+    'Point `StartAction` at the first action.', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+  DUPLICATE_IDENTIFIER: structure(FlowStructureRules.DUPLICATE_IDENTIFIER, 'Two actions with the same `Identifier`.',
+    'Give each action its own identifier.', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+  INVALID_IDENTIFIER: structure(FlowStructureRules.INVALID_IDENTIFIER,
+    'An action `Identifier` that is empty, over 50 characters, contains one of `% : ( \\ / ) = $ , ; [ ] { }` or is a reserved word.',
+    'Use up to 50 letters, digits and dashes (console exports use UUIDs). Reserved: `__proto__`, `constructor`, `toString`, ' +
+    '`valueOf`, `__defineGetter__`, `__defineSetter__`, `hasOwnProperty`, `isPrototypeOf`, `propertyIsEnumerable`, `toLocaleString`.',
+    `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+  DANGLING_TRANSITION: structure(FlowStructureRules.DANGLING_TRANSITION, 'A transition whose `NextAction` is not an action of the flow.',
+    'Point it at an action of the same flow.', `${FLOW_LANGUAGE}; ${CONNECT_SAVE}`),
+  TOO_MANY_ACTIONS: structure(FlowStructureRules.TOO_MANY_ACTIONS, 'A flow with more than 250 actions.',
+    'Split it with Transfer to flow or flow modules.', `${FLOW_LANGUAGE}: at most 250 actions per flow`),
+  CONTENT_TOO_LONG: structure(FlowStructureRules.CONTENT_TOO_LONG, 'Flow content over 256,000 characters.',
+    'For a flow with a call-time guard, set `allowedCallerIds` to the numbers its dynamic caller ID can take; otherwise shorten prompts or split the flow with Transfer to flow.', 'CloudFormation `AWS::Connect::ContactFlow`: Content is at most 256,000 characters'),
+  UNHANDLED_ERROR: structure(FlowStructureRules.UNHANDLED_ERROR, 'A generated action without a branch for one of the errors Connect requires it to handle.',
+    'Add the missing error branches.', `${FLOW_LANGUAGE}: the error types of each action`),
+  TERMINAL_WITH_TRANSITIONS: structure(FlowStructureRules.TERMINAL_WITH_TRANSITIONS, 'A generated Disconnect or End flow action with transitions.',
+    'Remove its transitions: terminal actions are written with `"Transitions": {}`.', FLOW_LANGUAGE),
+} as const satisfies Record<keyof typeof FlowStructureRules, RuleDefinition>;
 
 export const MAX_IDENTIFIER_LENGTH = 50;
 
@@ -70,12 +104,12 @@ export function identifierProblem(identifier: string): string | undefined {
  */
 export function validateFlowStructure(flow: FlowDocument, knownContentLength?: number): Finding[] {
   const findings: Finding[] = [];
-  const error = (ruleId: string, message: string, actionId?: string): void => {
-    findings.push(actionId === undefined ? { ruleId, severity: Severity.ERROR, message } : { ruleId, severity: Severity.ERROR, message, actionId });
+  const error = (rule: RuleDefinition, message: string, actionId?: string): void => {
+    findings.push(finding(rule, message, actionId));
   };
 
   if (flow.Version !== FLOW_LANGUAGE_VERSION) {
-    error(FlowStructureRules.VERSION, `Version is ${JSON.stringify(flow.Version)}; only "${FLOW_LANGUAGE_VERSION}" is accepted.`);
+    error(FlowStructureRuleDefinitions.VERSION, `Version is ${JSON.stringify(flow.Version)}; only "${FLOW_LANGUAGE_VERSION}" is accepted.`);
   }
 
   const ids = new Set<string>();
@@ -84,21 +118,21 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
     const id = action.Identifier;
     if (ids.has(id)) {
       if (!reported.has(id)) {
-        error(FlowStructureRules.DUPLICATE_IDENTIFIER, `Identifier "${id}" is used by more than one action; each action needs its own identifier.`, id);
+        error(FlowStructureRuleDefinitions.DUPLICATE_IDENTIFIER, `Identifier "${id}" is used by more than one action; each action needs its own identifier.`, id);
         reported.add(id);
       }
     } else {
       ids.add(id);
     }
     const problem = identifierProblem(id);
-    if (problem) error(FlowStructureRules.INVALID_IDENTIFIER, `Identifier "${id}" ${problem}.`, id);
+    if (problem) error(FlowStructureRuleDefinitions.INVALID_IDENTIFIER, `Identifier "${id}" ${problem}.`, id);
   }
 
   if (flow.Actions.length === 0) {
-    error(FlowStructureRules.START_ACTION, 'The flow has no actions; StartAction must name one of them.');
+    error(FlowStructureRuleDefinitions.START_ACTION, 'The flow has no actions; StartAction must name one of them.');
   } else if (!ids.has(flow.StartAction)) {
     error(
-      FlowStructureRules.START_ACTION,
+      FlowStructureRuleDefinitions.START_ACTION,
       `StartAction "${flow.StartAction}" is not an action of this flow; it must be one of the ${ids.size} action identifiers.`,
     );
   }
@@ -109,7 +143,7 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
     for (const { target, via } of transitionTargets(action)) {
       if (!ids.has(target)) {
         error(
-          FlowStructureRules.DANGLING_TRANSITION,
+          FlowStructureRuleDefinitions.DANGLING_TRANSITION,
           `${action.Type} "${action.Identifier}" ${via} goes to "${target}", which is not an action of this flow; every NextAction must name an action of the same flow.`,
           action.Identifier,
         );
@@ -119,7 +153,7 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
 
   if (flow.Actions.length > MAX_FLOW_ACTIONS) {
     error(
-      FlowStructureRules.TOO_MANY_ACTIONS,
+      FlowStructureRuleDefinitions.TOO_MANY_ACTIONS,
       `The flow has ${flow.Actions.length} actions; Connect accepts at most ${MAX_FLOW_ACTIONS}. Split it with TransferToFlow or flow modules.`,
     );
   }
@@ -127,10 +161,10 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
   // A flow read from text has its length already; serializing it again is most of the cost of this check.
   const length = knownContentLength ?? contentLength(flow);
   if (length === undefined) {
-    error(FlowStructureRules.CONTENT_TOO_LONG, 'The flow content nests too deeply to be serialized; Connect accepts flat JSON content.');
+    error(FlowStructureRuleDefinitions.CONTENT_TOO_LONG, 'The flow content nests too deeply to be serialized; Connect accepts flat JSON content.');
   } else if (length > MAX_FLOW_CONTENT_LENGTH) {
     error(
-      FlowStructureRules.CONTENT_TOO_LONG,
+      FlowStructureRuleDefinitions.CONTENT_TOO_LONG,
       `The flow content is ${length} characters long; Connect accepts at most ${MAX_FLOW_CONTENT_LENGTH}. ` +
         'For a flow with a call-time guard, set allowedCallerIds to the numbers its dynamic caller ID can take; ' +
         'otherwise shorten prompts or split the flow with Transfer to flow.',
@@ -191,12 +225,8 @@ export function validateFlowCompleteness(flow: FlowDocument, flowType?: ContactF
     const conditions = transitions.Conditions ?? [];
     if (TERMINAL_ACTION_TYPES.includes(action.Type)) {
       if (transitions.NextAction !== undefined || errors.length > 0 || conditions.length > 0) {
-        findings.push({
-          ruleId: FlowStructureRules.TERMINAL_WITH_TRANSITIONS,
-          severity: Severity.ERROR,
-          message: `${action.Type} "${id}" ends the flow and takes no transitions; remove its next, error and condition branches.`,
-          actionId: id,
-        });
+        findings.push(finding(FlowStructureRuleDefinitions.TERMINAL_WITH_TRANSITIONS,
+          `${action.Type} "${id}" ends the flow and takes no transitions; remove its next, error and condition branches.`, id));
       }
       continue;
     }
@@ -204,12 +234,8 @@ export function validateFlowCompleteness(flow: FlowDocument, flowType?: ContactF
     const required = requiredErrorTypes(action, flowType);
     const missing = required.filter((t) => !handled.has(t));
     if (missing.length > 0) {
-      findings.push({
-        ruleId: FlowStructureRules.UNHANDLED_ERROR,
-        severity: Severity.ERROR,
-        message: `${action.Type} "${id}" does not handle ${missing.join(', ')}; it must have a branch for each of ${required.join(', ')}.`,
-        actionId: id,
-      });
+      findings.push(finding(FlowStructureRuleDefinitions.UNHANDLED_ERROR,
+        `${action.Type} "${id}" does not handle ${missing.join(', ')}; it must have a branch for each of ${required.join(', ')}.`, id));
     }
   }
   return findings;
