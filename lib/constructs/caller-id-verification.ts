@@ -25,6 +25,9 @@ export interface NumberUse {
 /** Environment variable through which the handler learns its log group, which it names in failure reasons. */
 export const LOG_GROUP_ENVIRONMENT_VARIABLE = 'CALLER_ID_CHECK_LOG_GROUP';
 
+/** Why a user depends on the check, as aws-cdk-lib records it (given, so it does not build one from both paths per user). */
+const DEPENDENCY_REASON = 'it uses caller ID numbers the deploy-time check verifies';
+
 const checksByStack = new WeakMap<Stack, Map<string, CallerIdVerification>>();
 
 interface Entry {
@@ -79,6 +82,11 @@ export class CallerIdVerification extends Construct {
       resourceType: CHECK_RESOURCE_TYPE,
       properties,
     });
+    // Every user's DependsOn names this resource, and aws-cdk-lib derives a logical id from the construct path
+    // (an MD5 hash) each time it resolves one: at a thousand users, a measurable share of the synth. The
+    // resource keeps the id aws-cdk-lib gives it (renames included), computed once, when first resolved.
+    const check = this.resource.node.defaultChild as CfnResource;
+    check.overrideLogicalId(Lazy.string({ produce: () => check.stack.getLogicalId(check) }));
   }
 
   /** Registers `number` as used by `user`, which then deploys only after the check passed. */
@@ -121,7 +129,8 @@ export class CallerIdVerification extends Construct {
    */
   public guard(user: IConstruct, numbers: readonly string[], context: CallerIdContext): void {
     for (const n of numbers) this.guardNumbers.add(n);
-    this.guardUses.set(useKey(user, { context }), checkedUse(user, { context }));
+    const guardUse = checkedUse(user, { context });
+    this.guardUses.set(useKey(guardUse), guardUse);
     this.dependOnCheck(user);
   }
 
@@ -140,9 +149,9 @@ export class CallerIdVerification extends Construct {
       // A DependsOn on the one resource costs synth far less than a construct dependency, which aws-cdk-lib
       // resolves by walking both trees. The peer floor (aws-cdk-lib 2.252) has only addDependency, which later
       // versions deprecate in favour of addResourceDependency: use whichever the installed version has.
-      const target = resource as CfnResource & { addResourceDependency?: (other: CfnResource) => void };
+      const target = resource as CfnResource & { addResourceDependency?: (other: CfnResource, reason?: string) => void };
       const check = this.resource.node.defaultChild as CfnResource;
-      if (typeof target.addResourceDependency === 'function') target.addResourceDependency(check);
+      if (typeof target.addResourceDependency === 'function') target.addResourceDependency(check, DEPENDENCY_REASON);
       else target.addDependency(check);
     } else {
       user.node.addDependency(this.resource);
@@ -154,7 +163,8 @@ export class CallerIdVerification extends Construct {
     const key = Token.isUnresolved(number) ? JSON.stringify(Stack.of(this).resolve(number)) : number;
     let entry = this.entries.get(key);
     if (!entry) this.entries.set(key, entry = { number, sortKey: key, uses: new Map() });
-    entry.uses.set(useKey(user, use), checkedUse(user, use));
+    const checked = checkedUse(user, use);
+    entry.uses.set(useKey(checked), checked);
     return entry;
   }
 
@@ -174,8 +184,8 @@ function checkedUse(user: IConstruct, use: NumberUse): CheckedUse {
   return { Path: user.node.path, Context: use.context, ...(use.destination !== undefined ? { Destination: use.destination } : {}) };
 }
 
-function useKey(user: IConstruct, use: NumberUse): string {
-  return `${user.node.path}\n${use.context}\n${use.destination ?? ''}`;
+function useKey(use: CheckedUse): string {
+  return `${use.Path}\n${use.Context}\n${use.Destination ?? ''}`;
 }
 
 function sortedUses(uses: ReadonlyMap<string, CheckedUse>): CheckedUse[] {

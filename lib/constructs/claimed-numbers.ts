@@ -249,8 +249,8 @@ export class ClaimedNumbers extends Construct {
     const claimed = new ClaimedNumbers(scope, id, props, groups.map((g) => g.arn));
     try {
       claimed.setInventories([
-        parseInventoryDocument({ instanceArn: props.instanceArn, numbers: props.numbers }, `${claimed.node.path} numbers`),
-        ...groups.map((g, i) => parseInventoryDocument({ instanceArn: g.arn, numbers: g.numbers }, `${claimed.node.path} trafficDistributionGroups[${i}].numbers`)),
+        readDeclaredNumbers(props.instanceArn, props.numbers, `${claimed.node.path} numbers`),
+        ...groups.map((g, i) => readDeclaredNumbers(g.arn, g.numbers, `${claimed.node.path} trafficDistributionGroups[${i}].numbers`)),
       ]);
     } catch (e) {
       if (e instanceof CallerIdInputError) throw new Error(e.message);
@@ -383,9 +383,44 @@ export class ClaimedNumbers extends Construct {
 
   private setInventories(documents: readonly InventoryDocument[]): void {
     for (const doc of documents) this.inventories.set(doc.instanceArn, doc);
-    this._inventory = Inventory.ofTargets(this.instanceArn, [...documents]);
+    this._inventory = inventoryOf(this.instanceArn, documents);
     StackClaims.of(Stack.of(this)).add(this);
   }
+}
+
+/**
+ * The documents already read from a list of declared numbers. An app usually declares the same numbers in each of
+ * its stacks: they are read (and their inventory indexed) once, while a list changed in between is read again.
+ */
+const declaredDocuments = new WeakMap<readonly ClaimedNumber[], { readonly instanceArn: string; readonly text: string; readonly doc: InventoryDocument }>();
+const inventories = new WeakMap<InventoryDocument, { readonly instanceArn: string; readonly documents: readonly InventoryDocument[]; readonly inventory: Inventory }>();
+
+/** The inventory document of numbers declared in code; throws `CallerIdInputError` naming `source` when they are not valid. */
+function readDeclaredNumbers(targetArn: string, numbers: ClaimedNumber[], source: string): InventoryDocument {
+  if (!Array.isArray(numbers)) return parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(numbers);
+  } catch {
+    // Not serializable (a cycle, a BigInt): the reader says what is wrong with it.
+  }
+  const known = declaredDocuments.get(numbers);
+  if (text !== undefined && known && known.instanceArn === targetArn && known.text === text) return known.doc;
+  const doc = parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
+  if (text !== undefined) declaredDocuments.set(numbers, { instanceArn: targetArn, text, doc });
+  return doc;
+}
+
+/** The inventory over `documents`, indexed once for the same documents of the same instance (documents are not changed once read). */
+function inventoryOf(instanceArn: string, documents: readonly InventoryDocument[]): Inventory {
+  const known = documents.length > 0 ? inventories.get(documents[0]) : undefined;
+  if (known && known.instanceArn === instanceArn && known.documents.length === documents.length
+    && known.documents.every((d, i) => d === documents[i])) {
+    return known.inventory;
+  }
+  const inventory = Inventory.ofTargets(instanceArn, [...documents]);
+  if (documents.length > 0) inventories.set(documents[0], { instanceArn, documents: [...documents], inventory });
+  return inventory;
 }
 
 const stackClaims = new WeakMap<Stack, StackClaims>();

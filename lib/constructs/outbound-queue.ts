@@ -80,6 +80,15 @@ export class OutboundQueue extends Construct {
       }
     }
 
+    this.resource = new CfnQueue(this, 'Resource', {
+      instanceArn: claimedNumbers.instanceArn,
+      name: props.name,
+      hoursOfOperationArn: props.hoursOfOperationArn,
+      description: props.description,
+      maxContacts: props.maxContacts,
+    });
+    // The number is registered once the queue is one resource, so the deploy-time check's DependsOn goes straight
+    // onto it instead of through a construct dependency, which aws-cdk-lib resolves by walking both trees.
     let numberArn: string | undefined;
     if (callerIdNumber?.kind === CallerIdKind.CLAIMED_IN_APP) {
       numberArn = callerIdNumber.claimed!.phoneNumberArn;
@@ -92,19 +101,11 @@ export class OutboundQueue extends Construct {
       }
     }
     reportFindings(this, findings);
-
-    this.resource = new CfnQueue(this, 'Resource', {
-      instanceArn: claimedNumbers.instanceArn,
-      name: props.name,
-      hoursOfOperationArn: props.hoursOfOperationArn,
-      description: props.description,
-      maxContacts: props.maxContacts,
-      outboundCallerConfig: {
-        outboundCallerIdNumberArn: numberArn,
-        outboundCallerIdName: props.callerIdName,
-        outboundFlowArn: props.outboundWhisperFlow?.flowArn,
-      },
-    });
+    this.resource.outboundCallerConfig = {
+      outboundCallerIdNumberArn: numberArn,
+      outboundCallerIdName: props.callerIdName,
+      outboundFlowArn: props.outboundWhisperFlow?.flowArn,
+    };
     this.queueArn = this.resource.attrQueueArn;
     StackBudget.of(Stack.of(this));
   }

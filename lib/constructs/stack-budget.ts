@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { CfnContactFlow } from 'aws-cdk-lib/aws-connect';
 import { IConstruct } from 'constructs';
 import { formatFinding } from '../core/findings';
@@ -44,7 +44,10 @@ export class StackBudget {
     const stack = this.stack;
     const resources = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
     const limitContext = stack.node.tryGetContext(RESOURCE_LIMIT_CONTEXT);
-    const contents = this.flows.map((flow) => ({ flow, content: stack.resolve(flow.content) as unknown }));
+    // Generated content is usually a literal string: only content holding tokens needs resolving.
+    const contents = this.flows.map((flow) => ({
+      flow, content: typeof flow.content === 'string' && !Token.isUnresolved(flow.content) ? flow.content : stack.resolve(flow.content) as unknown,
+    }));
     const sizes = contents.map(({ content }) => Buffer.byteLength(JSON.stringify(content) ?? '', 'utf8'));
     // Reading each guard's size means parsing the flow: only worth it for the message of a stack that is refused.
     const refused = sizes.reduce((sum, n) => sum + n, 0) > TEMPLATE_LIMIT_BYTES;
