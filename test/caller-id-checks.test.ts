@@ -6,9 +6,10 @@ import * as campaignsV2 from 'aws-cdk-lib/aws-connectcampaignsv2';
 import {
   CallerId, ClaimedNumbers, OutboundQueue, OutboundWhisperFlow, PhoneNumberType, TransferDestination, TransferToPhoneNumberFlow,
 } from '../lib';
-import { CallProgressFlow, CallProgressStep, ConnectQueue } from '../lib/constructs/call-progress-flow';
+import { CallProgressFlow, CallProgressStep } from '../lib/constructs/call-progress-flow';
+import { ConnectQueue } from '../lib/constructs/connect-queue';
 import { CallerIdChecks } from '../lib/constructs/caller-id-checks';
-import { ExportedFlow } from '../lib/constructs/flow-file';
+import { ExportedFlow } from '../lib/constructs/exported-flow';
 import { DiallingMode, OutboundCampaign } from '../lib/constructs/outbound-campaign';
 import { readTemplateFlowContent } from '../lib/core/cfn-content';
 import { inventoryContextKey } from '../lib/core/inventory';

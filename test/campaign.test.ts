@@ -1,7 +1,8 @@
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CallerId } from '../lib/constructs/caller-id';
-import { CallProgressFlow, CallProgressFlowProps, CallProgressStep, ConnectQueue, IConnectQueue } from '../lib/constructs/call-progress-flow';
+import { CallProgressFlow, CallProgressFlowProps, CallProgressStep } from '../lib/constructs/call-progress-flow';
+import { ConnectQueue, IConnectQueue } from '../lib/constructs/connect-queue';
 import { ClaimedNumbers } from '../lib/constructs/claimed-numbers';
 import { DiallingMode, OutboundCampaign, OutboundCampaignProps, PreviewAgentAction } from '../lib/constructs/outbound-campaign';
 import { OutboundQueue } from '../lib/constructs/outbound-queue';

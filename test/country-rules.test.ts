@@ -15,7 +15,7 @@ import { FlowStructureRules } from '../lib/core/flow/structure';
 import { Severity } from '../lib/core/findings';
 import { Inventory } from '../lib/core/inventory';
 import { CallerIdContext, CallerIdRules, judgeCallerIdName, judgeStaticCallerId, StaticCallerIdUse } from '../lib/core/rules';
-import { judgeStaticOnly } from '../lib/constructs/flow-support';
+import { judgeStaticOnly } from '../lib/constructs/caller-id-judgement';
 import { flowFixture } from './support/fixtures';
 import { runCli } from './support/run';
 import { errorsOf, HOURS_ARN, warningsOf } from './support/stacks';

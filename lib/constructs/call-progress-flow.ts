@@ -8,36 +8,10 @@ import { ActionHandle, FlowBuilder } from '../core/flow/builder';
 import { ActionTypes, ContactFlowType, FlowDocument } from '../core/flow/model';
 import { readFlowExport } from '../core/flow/reader';
 import { ClaimedNumbers } from './claimed-numbers';
-import { listProblems, validateName } from './flow-support';
+import { IConnectQueue } from './connect-queue';
+import { documentContent } from './flow-content';
+import { listProblems, validateName } from './props';
 import { StackBudget } from './stack-budget';
-
-/** An Amazon Connect queue: an `OutboundQueue` of this app, or one imported with `ConnectQueue.fromQueueArn`. */
-export interface IConnectQueue extends IConstruct {
-  /** The queue's ARN (`arn:<partition>:connect:<region>:<account>:instance/<id>/queue/<id>`). */
-  readonly queueArn: string;
-}
-
-
-/** Queues defined outside this app. */
-export class ConnectQueue {
-  /** A queue defined elsewhere, by ARN. */
-  public static fromQueueArn(scope: Construct, id: string, queueArn: string): IConnectQueue {
-    const queue = new ImportedQueue(scope, id, queueArn);
-    if (!Token.isUnresolved(queueArn) && !isInstanceResourceArn(queueArn, 'queue')) {
-      throw new Error(`${queue.node.path}: queueArn ${JSON.stringify(queueArn)} is not a queue ARN; ` +
-        'expected arn:<partition>:connect:<region>:<account>:instance/<instance id>/queue/<queue id>');
-    }
-    return queue;
-  }
-
-  private constructor() {}
-}
-
-class ImportedQueue extends Construct implements IConnectQueue {
-  constructor(scope: Construct, id: string, public readonly queueArn: string) {
-    super(scope, id);
-  }
-}
 
 /** What a call-progress branch does. */
 export enum CallProgressStepKind {
@@ -233,7 +207,7 @@ export class CallProgressFlow extends Construct implements ICampaignContactFlow 
       instanceArn: props.claimedNumbers.instanceArn,
       name: props.name,
       type: ContactFlowType.CONTACT_FLOW,
-      content: flowContent(this, this._flowDocument),
+      content: documentContent(this, this._flowDocument),
       description: props.description,
     });
     this.flowArn = this.resource.attrContactFlowArn;
@@ -316,12 +290,6 @@ class StepEmitter {
 function queueName(queue: IConnectQueue): string | undefined {
   const resource = queue.node.tryFindChild('Resource');
   return resource instanceof CfnQueue ? resource.name : undefined;
-}
-
-/** The flow as `Content`: CloudFormation intrinsics only when it holds tokens (a queue of this app). */
-function flowContent(scope: Construct, doc: FlowDocument): string {
-  const text = JSON.stringify(doc);
-  return Token.isUnresolved(text) ? Stack.of(scope).toJsonString(doc) : text;
 }
 
 /** What is wrong with a step (and the steps it leads to) on its own, naming where it was given. */

@@ -14,8 +14,8 @@ import {
 import { CallerIdContext } from '../core/rule-definition';
 import { finding } from '../core/rules';
 import { CallerIdVerification, NumberUse } from './caller-id-verification';
-import { StackBudget } from './stack-budget';
 import { reportFindings } from './report';
+import { StackBudget } from './stack-budget';
 
 /** A number claimed in this app: its address and ARN are known only after deployment. */
 export interface IClaimedPhoneNumber extends IConstruct {

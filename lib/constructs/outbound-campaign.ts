@@ -6,14 +6,15 @@ import {
 } from '../core/campaign-rules';
 import { Finding } from '../core/findings';
 import { CallerIdContext, finding } from '../core/rules';
+import { ICampaignContactFlow } from './call-progress-flow';
 import { CallerId } from './caller-id';
-import { ICampaignContactFlow, IConnectQueue } from './call-progress-flow';
+import { assertClaimedByInstance, judgeStaticOnly } from './caller-id-judgement';
 import { ClaimedNumbers } from './claimed-numbers';
 import { instanceIdOfArn, resourceIdOfArn } from './connect-arns';
-import {
-  assertClaimedByInstance, judgeStaticOnly, listProblems, registerStaticNumbers, validateName,
-} from './flow-support';
+import { IConnectQueue } from './connect-queue';
+import { registerStaticNumbers } from './deploy-time-uses';
 import { OutboundQueue } from './outbound-queue';
+import { listProblems, validateName } from './props';
 import { reportFindings } from './report';
 
 /** Options of the dialling modes that reserve agents of the campaign's queue. */

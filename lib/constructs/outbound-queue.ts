@@ -4,9 +4,10 @@ import { Construct } from 'constructs';
 import { Finding, hasErrors } from '../core/findings';
 import { CallerIdContext, CallerIdRules, finding, judgeCallerIdName } from '../core/rules';
 import { CallerId, CallerIdKind } from './caller-id';
+import { assertClaimedByInstance, judgeStaticOnly } from './caller-id-judgement';
 import { ClaimedNumbers } from './claimed-numbers';
-import { assertClaimedByInstance, judgeStaticOnly, validateName } from './flow-support';
 import { IOutboundWhisperFlow } from './outbound-whisper-flow';
+import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
 

@@ -6,11 +6,13 @@ import { CallerIdSource } from '../core/flow/designer';
 import { ActionTypes, ContactFlowType } from '../core/flow/model';
 import { Finding } from '../core/findings';
 import { CallerIdContext, CallerIdRules, finding } from '../core/rules';
+import { addCallerIdGuard, describeGuard, guardValues } from './call-time-guard';
 import { CallerId, CallerIdKind } from './caller-id';
+import { assertClaimedByInstance, judgeCallerId, judgeStaticOnly } from './caller-id-judgement';
 import { ClaimedNumbers } from './claimed-numbers';
-import {
-  addCallerIdGuard, assertClaimedByInstance, describeGuard, flowContent, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, validateName,
-} from './flow-support';
+import { registerStaticNumbers } from './deploy-time-uses';
+import { flowContent } from './flow-content';
+import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
 

@@ -7,11 +7,13 @@ import { ActionTypes, ContactFlowType } from '../core/flow/model';
 import { requiredErrorTypes } from '../core/flow/structure';
 import { Finding } from '../core/findings';
 import { CallerIdContext, judgeDestination } from '../core/rules';
+import { addCallerIdGuard, describeGuard, guardValues } from './call-time-guard';
 import { CallerId, CallerIdKind, TransferDestination } from './caller-id';
+import { assertClaimedByInstance, CallerIdJudgementOptions, judgeCallerId, judgeStaticOnly } from './caller-id-judgement';
 import { ClaimedNumbers } from './claimed-numbers';
-import {
-  addCallerIdGuard, assertClaimedByInstance, CallerIdJudgementOptions, describeGuard, flowContent, guardValues, judgeCallerId, judgeStaticOnly, registerStaticNumbers, validateName,
-} from './flow-support';
+import { registerStaticNumbers } from './deploy-time-uses';
+import { flowContent } from './flow-content';
+import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
 

@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CfnQueue } from 'aws-cdk-lib/aws-connect';
 import { CallerId, ClaimedNumbers, ContactFlowType, OutboundQueue } from '../lib';
 import { CallerIdChecks } from '../lib/constructs/caller-id-checks';
-import { ExportedFlow } from '../lib/constructs/flow-file';
+import { ExportedFlow } from '../lib/constructs/exported-flow';
 import { MAX_FLOW_FILE_BYTES } from '../lib/core/json-text';
 import { FLOW_FIXTURES, flowFixture } from './support/fixtures';
 import { checkOf, usesOf } from './support/checks';

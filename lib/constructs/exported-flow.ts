@@ -11,8 +11,9 @@ import { readFlowFile } from '../core/json-text';
 import { callerIdValueForm } from '../core/rules';
 import { CallerId } from './caller-id';
 import { ClaimedNumbers } from './claimed-numbers';
-import { flowNumberUse, validateName } from './flow-support';
+import { flowNumberUse } from './deploy-time-uses';
 import { IOutboundWhisperFlow } from './outbound-whisper-flow';
+import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
 
