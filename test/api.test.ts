@@ -58,6 +58,13 @@ describe('FlowChecker', () => {
     expect(ids(FlowContentStage.DEPLOYED)).toEqual(['FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED error']);
   });
 
+  test('a finding about an action whose identifier is empty names that action, empty as it is', () => {
+    const disconnect = (id: string) => ({ Identifier: id, Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} });
+    const flow = { Version: '2019-10-30', StartAction: 'end', Actions: [disconnect('end'), disconnect('')] };
+    const invalid = FlowChecker.check(JSON.stringify(flow), 'flow.json').findings.find((f) => f.ruleId === RuleId.FLOW_INVALID_IDENTIFIER);
+    expect(invalid).toMatchObject({ actionId: '' });
+  });
+
   test('FlowKind is ContactFlowType and the flow module, member for member', () => {
     expect(Object.entries(FlowKind)).toEqual([...Object.entries(ContactFlowType), ['FLOW_MODULE', 'FLOW_MODULE']]);
   });

@@ -181,6 +181,14 @@ describe('parseJsonText: duplicate keys', () => {
       .toContain('"a" appears twice in the top-level object, at line 1, column 2 and at line 1, column 10 (and 2 more duplicate keys after it)');
   });
 
+  test('GIVEN a one-line text whose raw lone surrogates would make JSON.stringify longer WHEN a duplicate key is beside them THEN it is still refused', () => {
+    // JSON.stringify writes each lone surrogate as six characters; counted that way, five of them would hide the
+    // five characters of "":0, so the length proof must count them as the one unit they are in the text.
+    const lone = '\ud800'.repeat(5);
+    const text = `{"Version":"2019-10-30","StartAction":"a","Actions":[{"Identifier":"a","Parameters":{"Text":"${lone}","":0,"":4e3}}]}`;
+    expect(inputError(() => parseJsonText(text, SOURCE)).message).toContain('"" appears twice in Actions[0] ("a").Parameters');
+  });
+
   test('GIVEN keys that need quoting in a path WHEN a duplicate is below them THEN the path quotes them', () => {
     const text = '{"Metadata": {"ActionMetadata": {"a-1": {"position": {"x": 1, "x": 2}}}}}';
     expect(inputError(() => parseJsonText(text, SOURCE)).message).toContain('"x" appears twice in Metadata.ActionMetadata["a-1"].position');

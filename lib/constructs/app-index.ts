@@ -77,13 +77,13 @@ export class AppIndex {
   public flowReferencedBy(stack: Stack, value: string): CfnContactFlow | undefined {
     if (!Token.isUnresolved(value)) return undefined;
     const target = referencedElement(value);
-    if (target) return target instanceof CfnContactFlow ? target : undefined;
+    if (target) return CfnContactFlow.isCfnContactFlow(target) ? target : undefined;
     return this.keys(stack).flows.get(keyOf(stack, value));
   }
 
   public isClaimInApp(stack: Stack, value: unknown): boolean {
     const target = referencedElement(value);
-    if (target) return target instanceof CfnPhoneNumber;
+    if (target) return CfnPhoneNumber.isCfnPhoneNumber(target);
     return this.keys(stack).claims.has(keyOf(stack, value));
   }
 
@@ -96,7 +96,7 @@ export class AppIndex {
         const stack = Stack.of(campaign);
         const referenced = referencedElement(reference);
         const target = referenced
-          ? (referenced instanceof CfnQueue ? referenced : undefined)
+          ? (CfnQueue.isCfnQueue(referenced) ? referenced : undefined)
           : this.keys(stack).queues.get(keyOf(stack, reference));
         if (target) this.routedCampaigns.set(target, [...(this.routedCampaigns.get(target) ?? []), campaign.node.path]);
       }
@@ -147,10 +147,10 @@ export class AppIndex {
  * checks. Values that are not a single reference (an intrinsic object, a concatenation) are compared by
  * resolution instead.
  */
-export function referencedElement(value: unknown): IConstruct | undefined {
+function referencedElement(value: unknown): IConstruct | undefined {
   if (typeof value !== 'string' || !Token.isUnresolved(value)) return undefined;
   const token = Tokenization.reverse(value, { failConcat: false });
-  return token instanceof Reference ? token.target : undefined;
+  return Reference.isReference(token) ? token.target : undefined;
 }
 
 export function keyOf(stack: Stack, value: unknown): string {

@@ -12,6 +12,7 @@ import { IConnectQueue } from './connect-queue';
 import { documentContent } from './flow-content';
 import { listProblems, validateName } from './props';
 import { StackBudget } from './stack-budget';
+import { brand, hasBrand } from './brand';
 
 /** What a call-progress branch does. */
 export enum CallProgressStepKind {
@@ -40,6 +41,11 @@ export interface TransferToQueueStepOptions {
  * branches is emitted once and shared.
  */
 export class CallProgressStep {
+  /** Whether `x` is a `CallProgressStep`, also one made by another copy of this package (where `instanceof` is false). */
+  public static isCallProgressStep(x: any): x is CallProgressStep {
+    return hasBrand(x, 'CallProgressStep');
+  }
+
   /**
    * Puts the call in `queue` for an agent: Set working queue (`UpdateContactTargetQueue`) then Transfer to
    * queue (`TransferContactToQueue`), with their error branches.
@@ -85,6 +91,7 @@ export class CallProgressStep {
     queue?: IConnectQueue; whenAtCapacity?: CallProgressStep; onError?: CallProgressStep; text?: string;
     attributes?: Record<string, string>; then?: CallProgressStep;
   }) {
+    brand(this, 'CallProgressStep');
     this.kind = kind;
     this.queue = fields.queue;
     this.whenAtCapacity = fields.whenAtCapacity;
@@ -163,6 +170,11 @@ const ATTRIBUTE_KEY = /^[A-Za-z0-9_-]+$/;
  * made of journey blocks such as Send SMS (admin guide, "Create an outbound campaign using the API or CLI").
  */
 export class CallProgressFlow extends Construct implements ICampaignContactFlow {
+  /** Whether `x` is a `CallProgressFlow`, also one made by another copy of this package (where `instanceof` is false). */
+  public static isCallProgressFlow(x: any): x is CallProgressFlow {
+    return hasBrand(x, 'CallProgressFlow');
+  }
+
   /**
    * A flow defined elsewhere, by ARN. Give its exported content to have the campaign's consistency rules
    * applied to it too.
@@ -180,6 +192,7 @@ export class CallProgressFlow extends Construct implements ICampaignContactFlow 
 
   constructor(scope: Construct, id: string, props: CallProgressFlowProps) {
     super(scope, id);
+    brand(this, 'CallProgressFlow');
     validateName(this, props.name);
     const error = props.error ?? CallProgressStep.disconnect();
     const problems = [
@@ -289,12 +302,12 @@ class StepEmitter {
  */
 function queueName(queue: IConnectQueue): string | undefined {
   const resource = queue.node.tryFindChild('Resource');
-  return resource instanceof CfnQueue ? resource.name : undefined;
+  return CfnQueue.isCfnQueue(resource) ? resource.name : undefined;
 }
 
 /** What is wrong with a step (and the steps it leads to) on its own, naming where it was given. */
 function stepProblems(step: CallProgressStep | undefined, where: string): string[] {
-  if (!(step instanceof CallProgressStep)) return [`${where} must be a CallProgressStep (e.g. CallProgressStep.disconnect()), got ${String(step)}`];
+  if (!CallProgressStep.isCallProgressStep(step)) return [`${where} must be a CallProgressStep (e.g. CallProgressStep.disconnect()), got ${String(step)}`];
   switch (step.kind) {
     case CallProgressStepKind.PLAY_MESSAGE_AND_DISCONNECT:
       return !Token.isUnresolved(step.text) && (typeof step.text !== 'string' || step.text.trim().length === 0)

@@ -100,7 +100,8 @@ export class CallerIdChecks implements IAspect {
 
 function judgedByItsConstruct(resource: IConstruct): boolean {
   const parent = resource.node.scope;
-  const owner = parent instanceof OutboundQueue || parent instanceof OutboundWhisperFlow || parent instanceof TransferToPhoneNumberFlow
-    || parent instanceof ExportedFlow || parent instanceof OutboundCampaign || parent instanceof CallProgressFlow;
+  const owner = OutboundQueue.isOutboundQueue(parent) || OutboundWhisperFlow.isOutboundWhisperFlow(parent)
+    || TransferToPhoneNumberFlow.isTransferToPhoneNumberFlow(parent) || ExportedFlow.isExportedFlow(parent)
+    || OutboundCampaign.isOutboundCampaign(parent) || CallProgressFlow.isCallProgressFlow(parent);
   return owner && parent.resource === resource;
 }

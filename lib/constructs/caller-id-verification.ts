@@ -57,7 +57,9 @@ export class CallerIdVerification extends Construct {
     if (!byInstance) checksByStack.set(stack, byInstance = new Map());
     let check = byInstance.get(instanceArn);
     if (!check) {
-      check = new CallerIdVerification(stack, `ConnectCallerIdCheck${hash(stack.resolve(instanceArn))}`, targetArns);
+      const id = `ConnectCallerIdCheck${hash(stack.resolve(instanceArn))}`;
+      refuseOtherCopy(stack, id, `the deploy-time check for ${instanceArn}`);
+      check = new CallerIdVerification(stack, id, targetArns);
       byInstance.set(instanceArn, check);
     }
     return check;
@@ -197,10 +199,27 @@ function compare(a: string, b: string): number {
 }
 
 /** The Lambda function and provider behind every check of one stack. */
+const providers = new WeakMap<Stack, CallerIdCheckProvider>();
+
+/**
+ * Throws when another copy of this package (a construct library's, of another version) already added `id` to the
+ * stack: the check and its handler are one contract of one version, so they cannot be shared between copies.
+ */
+function refuseOtherCopy(stack: Stack, id: string, what: string): void {
+  if (stack.node.tryFindChild(id) === undefined) return;
+  throw new Error(`${stack.node.path}: two copies of cdk-connect-caller-id in this app both add ${what} to this stack (${id}). ` +
+    'Install one copy: `npm ls cdk-connect-caller-id` shows which packages bring each; align their versions, then `npm dedupe`');
+}
+
 class CallerIdCheckProvider extends Construct {
   public static of(stack: Stack): CallerIdCheckProvider {
-    const id = 'ConnectCallerIdCheckProvider';
-    return (stack.node.tryFindChild(id) as CallerIdCheckProvider | undefined) ?? new CallerIdCheckProvider(stack, id);
+    let provider = providers.get(stack);
+    if (!provider) {
+      const id = 'ConnectCallerIdCheckProvider';
+      refuseOtherCopy(stack, id, 'the deploy-time check\'s handler');
+      providers.set(stack, provider = new CallerIdCheckProvider(stack, id));
+    }
+    return provider;
   }
 
   public readonly serviceToken: string;

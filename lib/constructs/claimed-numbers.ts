@@ -16,6 +16,7 @@ import { finding } from '../core/rules';
 import { CallerIdVerification, NumberUse } from './caller-id-verification';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
+import { brand, hasBrand } from './brand';
 
 /** A number claimed in this app: its address and ARN are known only after deployment. */
 export interface IClaimedPhoneNumber extends IConstruct {
@@ -91,6 +92,11 @@ const claimLogicalIds = new WeakMap<Stack, Map<string, string>>();
  * and its logical id comes from the claim's own id, not from where the claim sits in the construct tree.
  */
 export class ClaimedPhoneNumber extends Resource implements IClaimedPhoneNumber {
+  /** Whether `x` is a `ClaimedPhoneNumber`, also one made by another copy of this package (where `instanceof` is false). */
+  public static isClaimedPhoneNumber(x: any): x is ClaimedPhoneNumber {
+    return hasBrand(x, 'ClaimedPhoneNumber');
+  }
+
   public readonly phoneNumberArn: string;
   public readonly address: string;
   public readonly countryCode: string;
@@ -105,6 +111,7 @@ export class ClaimedPhoneNumber extends Resource implements IClaimedPhoneNumber 
 
   constructor(scope: Construct, id: string, props: ClaimedPhoneNumberProps) {
     super(scope, id);
+    brand(this, 'ClaimedPhoneNumber');
     const problems: string[] = [];
     if (!Token.isUnresolved(props.countryCode) && !isKnownCountry(props.countryCode)) {
       problems.push(`countryCode ${JSON.stringify(props.countryCode)} is not an ISO 3166-1 alpha-2 code such as "JP" or "US"`);
@@ -400,7 +407,8 @@ function readDeclaredNumbers(targetArn: string, numbers: ClaimedNumber[], source
   if (!Array.isArray(numbers)) return parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
   let text: string | undefined;
   try {
-    text = JSON.stringify(numbers);
+    // A hole in the list serializes as null, which the reader would refuse: such a list is always read again.
+    if (Object.keys(numbers).length === numbers.length) text = JSON.stringify(numbers);
   } catch {
     // Not serializable (a cycle, a BigInt): the reader says what is wrong with it.
   }
@@ -451,7 +459,7 @@ class StackClaims {
   public get facts(): ClaimsOfStack {
     if (!this._facts) {
       const stack = this.stack;
-      const claims = stack.node.findAll().filter((c): c is ClaimedPhoneNumber => c instanceof ClaimedPhoneNumber);
+      const claims = stack.node.findAll().filter(ClaimedPhoneNumber.isClaimedPhoneNumber);
       this._facts = {
         stackPath: stack.node.path,
         descriptions: new Set(claims.map((c) => c.description)),

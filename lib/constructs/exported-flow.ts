@@ -16,6 +16,7 @@ import { IOutboundWhisperFlow } from './outbound-whisper-flow';
 import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
+import { brand, hasBrand } from './brand';
 
 export interface ExportedFlowProps {
   readonly claimedNumbers: ClaimedNumbers;
@@ -61,6 +62,11 @@ export interface ExportedFlowProps {
  * created; caller ID problems in the flow are reported at synth with the file name and the action identifier.
  */
 export class ExportedFlow extends Construct {
+  /** Whether `x` is an `ExportedFlow`, also one made by another copy of this package (where `instanceof` is false). */
+  public static isExportedFlow(x: any): x is ExportedFlow {
+    return hasBrand(x, 'ExportedFlow');
+  }
+
   public readonly flowArn: string;
   public readonly type: ContactFlowType;
   /** Whether a Call phone number or transfer block takes its caller ID from a reference, judged only during the call. */
@@ -75,6 +81,7 @@ export class ExportedFlow extends Construct {
 
   constructor(scope: Construct, id: string, props: ExportedFlowProps) {
     super(scope, id);
+    brand(this, 'ExportedFlow');
     const { claimedNumbers, file } = props;
     const read = this.read(file);
     this.type = this.flowType(file, props.type, read.type);

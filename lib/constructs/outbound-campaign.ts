@@ -16,6 +16,7 @@ import { registerStaticNumbers } from './deploy-time-uses';
 import { OutboundQueue } from './outbound-queue';
 import { listProblems, validateName } from './props';
 import { reportFindings } from './report';
+import { brand, hasBrand } from './brand';
 
 /** Options of the dialling modes that reserve agents of the campaign's queue. */
 export interface AgentDiallingOptions {
@@ -45,6 +46,11 @@ export interface PreviewDiallingOptions extends AgentDiallingOptions {
 
 /** How an outbound campaign paces its calls. Parameters are checked by the campaign that uses the mode. */
 export class DiallingMode {
+  /** Whether `x` is a `DiallingMode`, also one made by another copy of this package (where `instanceof` is false). */
+  public static isDiallingMode(x: any): x is DiallingMode {
+    return hasBrand(x, 'DiallingMode');
+  }
+
   /** Dials when an agent of the queue is free, one call per free agent. Needs a queue. */
   public static progressive(options: AgentDiallingOptions = {}): DiallingMode {
     return new DiallingMode(DiallingModeKind.PROGRESSIVE, options.bandwidthAllocation ?? 1);
@@ -73,7 +79,9 @@ export class DiallingMode {
     public readonly previewTimeout?: Duration,
     /** For preview: what the agent may do besides calling. */
     public readonly agentActions?: PreviewAgentAction[],
-  ) {}
+  ) {
+    brand(this, 'DiallingMode');
+  }
 
   /** Whether the mode reserves agents of a queue, so the campaign needs one. */
   public get usesAgents(): boolean {
@@ -139,6 +147,11 @@ export interface OutboundCampaignProps {
  * parameters, and answering machine detection checked against the flow its calls run.
  */
 export class OutboundCampaign extends Construct {
+  /** Whether `x` is an `OutboundCampaign`, also one made by another copy of this package (where `instanceof` is false). */
+  public static isOutboundCampaign(x: any): x is OutboundCampaign {
+    return hasBrand(x, 'OutboundCampaign');
+  }
+
   /** The campaign's ARN. */
   public readonly campaignArn: string;
   /** The underlying `AWS::ConnectCampaignsV2::Campaign`. */
@@ -146,6 +159,7 @@ export class OutboundCampaign extends Construct {
 
   constructor(scope: Construct, id: string, props: OutboundCampaignProps) {
     super(scope, id);
+    brand(this, 'OutboundCampaign');
     validateName(this, props.name);
     const { claimedNumbers, sourceCallerId, mode } = props;
     const detection = props.answerMachineDetection;
@@ -162,7 +176,7 @@ export class OutboundCampaign extends Construct {
         awaitAnswerMachinePrompt: detection?.awaitPrompt === true,
       }, props.contactFlow._flowDocument));
     }
-    if (props.queue && !(props.queue instanceof OutboundQueue)) {
+    if (props.queue && !OutboundQueue.isOutboundQueue(props.queue)) {
       findings.push(finding(CampaignRules.QUEUE_CALLER_ID_UNCHECKED,
         `queue ${props.queue.node.path} is not an OutboundQueue of this app, so its outbound caller ID number, which ` +
         'customers may see instead of sourceCallerId, is not checked. Use an OutboundQueue, or check the queue\'s stack with CallerIdChecks'));
@@ -204,7 +218,7 @@ export class OutboundCampaign extends Construct {
       if (problem) problems.push(problem);
     };
 
-    if (!(mode instanceof DiallingMode)) {
+    if (!DiallingMode.isDiallingMode(mode)) {
       return [`mode must be a DiallingMode (e.g. DiallingMode.progressive()), got ${String(mode)}`];
     }
     check('mode bandwidthAllocation', mode.bandwidthAllocation, CampaignLimits.bandwidthAllocation);

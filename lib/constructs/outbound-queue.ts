@@ -10,6 +10,7 @@ import { IOutboundWhisperFlow } from './outbound-whisper-flow';
 import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
+import { brand, hasBrand } from './brand';
 
 export interface OutboundQueueProps {
   readonly claimedNumbers: ClaimedNumbers;
@@ -52,12 +53,18 @@ export interface OutboundQueueProps {
  * never from a hand-written ARN.
  */
 export class OutboundQueue extends Construct {
+  /** Whether `x` is an `OutboundQueue`, also one made by another copy of this package (where `instanceof` is false). */
+  public static isOutboundQueue(x: any): x is OutboundQueue {
+    return hasBrand(x, 'OutboundQueue');
+  }
+
   public readonly queueArn: string;
   /** The underlying `AWS::Connect::Queue`. */
   public readonly resource: CfnQueue;
 
   constructor(scope: Construct, id: string, props: OutboundQueueProps) {
     super(scope, id);
+    brand(this, 'OutboundQueue');
     validateName(this, props.name);
     const { claimedNumbers, callerIdNumber } = props;
     if (props.callerIdName !== undefined && !Token.isUnresolved(props.callerIdName)

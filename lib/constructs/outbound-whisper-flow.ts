@@ -15,6 +15,7 @@ import { flowContent } from './flow-content';
 import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
+import { brand, hasBrand } from './brand';
 
 /** An outbound whisper flow, set on a queue to choose the caller ID of the agents' outbound calls. */
 export interface IOutboundWhisperFlow extends IConstruct {
@@ -64,6 +65,11 @@ export interface OutboundWhisperFlowProps {
  * is replaced by `fallbackCallerId`, or by the queue's number, instead of failing the call.
  */
 export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFlow {
+  /** Whether `x` is an `OutboundWhisperFlow`, also one made by another copy of this package (where `instanceof` is false). */
+  public static isOutboundWhisperFlow(x: any): x is OutboundWhisperFlow {
+    return hasBrand(x, 'OutboundWhisperFlow');
+  }
+
   public readonly flowArn: string;
   public readonly usesDynamicCallerId: boolean;
   public readonly callerId?: CallerId;
@@ -72,6 +78,7 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
 
   constructor(scope: Construct, id: string, props: OutboundWhisperFlowProps) {
     super(scope, id);
+    brand(this, 'OutboundWhisperFlow');
     validateName(this, props.name);
     const { claimedNumbers, callerId } = props;
     this.usesDynamicCallerId = callerId.isDynamic;

@@ -16,6 +16,7 @@ import { flowContent } from './flow-content';
 import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
+import { brand, hasBrand } from './brand';
 
 /** The flow types in which Connect allows Transfer to phone number. */
 export enum TransferFlowType {
@@ -83,12 +84,18 @@ export interface TransferToPhoneNumberFlowProps {
  * `fallbackCallerId` when it is not one of them, instead of the transfer failing and the call dropping.
  */
 export class TransferToPhoneNumberFlow extends Construct {
+  /** Whether `x` is a `TransferToPhoneNumberFlow`, also one made by another copy of this package (where `instanceof` is false). */
+  public static isTransferToPhoneNumberFlow(x: any): x is TransferToPhoneNumberFlow {
+    return hasBrand(x, 'TransferToPhoneNumberFlow');
+  }
+
   public readonly flowArn: string;
   /** The underlying `AWS::Connect::ContactFlow`. */
   public readonly resource: CfnContactFlow;
 
   constructor(scope: Construct, id: string, props: TransferToPhoneNumberFlowProps) {
     super(scope, id);
+    brand(this, 'TransferToPhoneNumberFlow');
     validateName(this, props.name);
     const { claimedNumbers, callerId } = props;
     const timeoutSeconds = this.timeoutSeconds(props.timeout);

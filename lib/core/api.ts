@@ -122,17 +122,21 @@ export interface FlowCheckerOptions {
 
 /** Rules that did not run on a flow, and why. */
 export interface FlowRulesNotRun {
+  /** The ids of the rules (`RuleId` values). */
   readonly ruleIds: string[];
+  /** Why they did not run, e.g. that the flow's type is not known. */
   readonly reason: string;
 }
 
 /** What `FlowChecker.check` found. */
 export interface FlowCheckerResult {
+  /** What the rules found, errors and warnings. */
   readonly findings: Finding[];
   /** The type the flow was checked as. @default - unknown */
   readonly flowType?: FlowKind;
   /** What tells the type, as a phrase. @default - nothing */
   readonly typeEvidence?: string;
+  /** The rules that could not run on this flow (those that need its type, when it is not known). */
   readonly notRun: FlowRulesNotRun[];
 }
 
@@ -141,6 +145,8 @@ export class FlowChecker {
   /**
    * Reads flow JSON text and applies every flow rule.
    * @param source what to name the text in messages (a file name)
+   * @throws an Error whose message says what is wrong and what is accepted, for text that is not a flow export
+   *   (not JSON, duplicate keys, over the size bounds, not the flow language)
    */
   public static check(text: string, source: string, options?: FlowCheckerOptions): FlowCheckerResult {
     const o = options ?? {};

@@ -170,7 +170,7 @@ export class Inventory {
       }
       this._countries = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
     }
-    return this._countries;
+    return [...this._countries];
   }
 
   private _countries?: string[];

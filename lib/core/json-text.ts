@@ -225,17 +225,19 @@ export function parseJsonText(text: string, { source, subject, expected, whyNoDu
 }
 
 /**
- * When the text is the minified serialization of its value (one line, as the console exports flows), it holds no
+ * When the text is as short as any text of its value can be (one line, as the console exports flows), it holds no
  * duplicate key, and where each action starts follows from the lengths of the values before it: both are found
  * from the parsed value, without looking at the text again. Undefined when that cannot be shown; the text is
  * then scanned (`scanKeys`).
  *
- * Why the lengths prove it: a text is never shorter than the minified serialization of the value JSON.parse
- * gives, except by numbers written shorter than JavaScript writes them (`4e3` for 4000), and each number says
- * how much shorter it can be (its slack). Every other difference makes the text longer: whitespace, escapes
- * (`\u0041` for `A`), numbers written longer (`1.50`), and a duplicate key, whose first member (at least `"":0,`,
- * five characters) the value does not hold. So when the text is exactly as long as the serialization and the
- * slack is under five, there is no duplicate key. With no slack every token is as serialized, so the computed
+ * Why the lengths prove it. The length computed is a lower bound on every text that parses to the value, not
+ * JSON.stringify's length: each string and key counts as its UTF-16 units plus two quotes (JSON.stringify would
+ * escape a lone surrogate to six characters; a raw one in the text is one unit, and counted as one), each number
+ * as JavaScript writes it. A text is never shorter than that bound except by numbers written shorter than
+ * JavaScript writes them (`4e3` for 4000), and each number says how much shorter it can be (its slack). Every other
+ * difference makes the text longer: whitespace, escapes (`\u0041` for `A`), numbers written longer (`1.50`, `-0`),
+ * and a duplicate key, whose first member (at least `"":0,`, five characters) the value does not hold. So when
+ * the text is exactly as long as the bound and the slack is under five, there is no duplicate key. With no slack every token is as serialized, so the computed
  * offsets are exact; with some (at most four), each action is found at its computed offset or refused, as its
  * opening (`,{"Key":`) cannot also fit within four characters of where it truly starts.
  */
@@ -308,7 +310,7 @@ interface LengthWalk {
 }
 
 /**
- * The length of the value's minified serialization (as JSON.stringify writes it), adding its numbers' slack to
+ * The shortest length of a text of the value (strings as their units plus quotes, numbers as JavaScript writes them), adding its numbers' slack to
  * the walk's; -1 for a value with an array index key or a number written with an exponent. Iterative, so deep
  * nesting cannot overflow the stack.
  */

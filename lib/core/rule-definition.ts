@@ -24,5 +24,5 @@ export enum CallerIdContext {
 }
 
 export function finding(definition: RuleDefinition, message: string, actionId?: string): Finding {
-  return { ruleId: definition.id, severity: definition.severity, message, ...(actionId ? { actionId } : {}) };
+  return { ruleId: definition.id, severity: definition.severity, message, ...(actionId !== undefined ? { actionId } : {}) };
 }

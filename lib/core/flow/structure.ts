@@ -32,7 +32,6 @@ function structure(id: string, trigger: string, fix: string, source: string): Ru
   return { id, severity: Severity.ERROR, trigger, fix, source };
 }
 
-/** The flow-structure rules, described for the catalogue (their checks live in `flow/structure.ts`). */
 /** The flow-structure rules as the catalogue lists them; every finding of this module takes its severity from here. */
 export const FlowStructureRuleDefinitions = {
   VERSION: structure(FlowStructureRules.VERSION, 'A flow whose `Version` is not `2019-10-30`.',
