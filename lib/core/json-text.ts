@@ -633,11 +633,15 @@ function linesAndColumnsByLineFeed(text: string, offsets: readonly number[]): { 
   const out: { line: number; column: number }[] = [];
   let line = 1;
   let lineStart = 0;
+  // The next line feed is looked for once and kept: searching again for each offset would scan the rest of a
+  // one-line text once per offset, quadratic in a large export.
+  let next = text.indexOf('\n');
   for (const offset of offsets) {
     const end = Math.min(offset, text.length);
-    for (let lf = text.indexOf('\n', lineStart); lf !== -1 && lf < end; lf = text.indexOf('\n', lineStart)) {
+    while (next !== -1 && next < end) {
       line++;
-      lineStart = lf + 1;
+      lineStart = next + 1;
+      next = text.indexOf('\n', lineStart);
     }
     out.push({ line, column: end - lineStart + 1 });
   }
