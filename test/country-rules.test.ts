@@ -236,7 +236,8 @@ describe('in CDK', () => {
     expect(warningsOf(stack)).toEqual([{
       path: '/Centre/Whisper',
       message: '[CALLER_ID_DYNAMIC] callerId $.Attributes.callerId is known only during the call, so its claim, country and type cannot be judged ' +
-        'before deployment. The generated Compare lets through only the claimed numbers (+12025550143, +18005550100) and sends any other ' +
+        'before deployment. The generated Compare lets through only the claimed numbers (+12025550143, +18005550100, and any number claimed ' +
+        'in this app after this construct) and sends any other ' +
         "value to the queue's outbound caller ID number (Call phone number without a caller ID) [ack: Annotation::CALLER_ID_DYNAMIC]",
     }]);
     const flow = readFlowContent(JSON.parse(stack.resolve(whisper.resource.content)), 'whisper').flow;

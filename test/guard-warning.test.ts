@@ -24,13 +24,14 @@ function dynamicWarning(numbers: ClaimedNumber[], allowed?: string[]): string {
 describe('the CALLER_ID_DYNAMIC warning names what the generated guard lets through', () => {
   test('GIVEN five claimed numbers THEN it lists all five, in order', () => {
     expect(dynamicWarning(claims(5))).toContain(
-      'The generated Compare lets through only the claimed numbers (+81368001000, +81368001001, +81368001002, +81368001003, +81368001004) ' +
+      'The generated Compare lets through only the claimed numbers (+81368001000, +81368001001, +81368001002, +81368001003, +81368001004, ' +
+      'and any number claimed in this app after this construct) ' +
       'and sends any other value to fallbackCallerId +81368001000');
   });
 
   test('GIVEN six claimed numbers THEN it lists the first three and the count, so a large inventory does not flood the report', () => {
     const message = dynamicWarning(claims(6));
-    expect(message).toContain('lets through only the claimed numbers (+81368001000, +81368001001, +81368001002, ... (6 in all)) and sends');
+    expect(message).toContain('lets through only the claimed numbers (+81368001000, +81368001001, +81368001002, ... (6 in all), and any number claimed in this app after this construct) and sends');
     expect(message).not.toContain('+81368001003');
   });
 

@@ -69,7 +69,7 @@ describe('one answer to "which numbers may a guard let through, and is this call
     expect(dynamic).toHaveLength(1);
     expect(dynamic[0].message).toMatch(guardedSentence);
     const constructWarning = warningsOf(stack).find((w) => w.message.includes('CALLER_ID_DYNAMIC'))!;
-    expect(constructWarning.message).toMatch(/The generated Compare lets through only the claimed numbers \(\+61255501234, \+61255501235\)/);
+    expect(constructWarning.message).toMatch(/The generated Compare lets through only the claimed numbers \(\+61255501234, \+61255501235, and any number claimed in this app after this construct\)/);
   });
 
   test.each([['+80012345678', 'a UIFN number'], ['+611800123456', 'an Australian toll-free number']])(

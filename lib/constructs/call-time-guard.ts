@@ -57,6 +57,8 @@ export function describeGuard(values: readonly string[], allowedGiven: boolean, 
     return `No claimed number is known at synth time, so the generated flow always uses ${fallback}`;
   }
   const shown = values.length <= 5 ? values.join(', ') : `${values.slice(0, 3).join(', ')}, ... (${values.length} in all)`;
-  return `The generated Compare lets through only ${allowedGiven ? 'allowedCallerIds' : 'the claimed numbers'} (${shown}) ` +
-    `and sends any other value to ${fallback}`;
+  // The default guard is rendered again once the app is complete (flowContent), so it also holds numbers claimed
+  // after this construct was defined: the sentence says so, whatever the order of construction.
+  return `The generated Compare lets through only ${allowedGiven ? 'allowedCallerIds' : 'the claimed numbers'} (${shown}` +
+    `${allowedGiven ? '' : ', and any number claimed in this app after this construct'}) and sends any other value to ${fallback}`;
 }
