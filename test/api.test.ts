@@ -1,4 +1,4 @@
-import { ContactFlowType, FlowChecker, FlowContentStage, FlowKind, Findings, NumberProblem, PhoneNumbers, RuleCatalogue, RuleId, Severity } from '../lib';
+import { ContactFlowType, FlowChecker, FlowContentStage, Findings, NumberProblem, PhoneNumbers, RuleCatalogue, RuleId, Severity } from '../lib';
 import { exampleInventory, flowFixture } from './support/fixtures';
 
 // The classes through which every language reaches the core: each answers as the functions the constructs and
@@ -34,11 +34,11 @@ describe('FlowChecker', () => {
   };
 
   test('reports a caller ID the inventory does not hold, as check does, and passes a claimed one', () => {
-    const refused = FlowChecker.check(transfer('+81368001299'), 'flow.json', { inventory: exampleInventory(), defaultType: FlowKind.CONTACT_FLOW });
+    const refused = FlowChecker.check(transfer('+81368001299'), 'flow.json', { inventory: exampleInventory(), defaultType: ContactFlowType.CONTACT_FLOW });
     expect(refused.findings.filter((f) => f.severity === Severity.ERROR).map((f) => f.ruleId)).toEqual([RuleId.CALLER_ID_NOT_CLAIMED]);
-    expect(refused.flowType).toBe(FlowKind.CONTACT_FLOW);
+    expect(refused.flowType).toBe(ContactFlowType.CONTACT_FLOW);
 
-    const claimed = FlowChecker.check(transfer('+81368001234'), 'flow.json', { inventory: exampleInventory(), defaultType: FlowKind.CONTACT_FLOW });
+    const claimed = FlowChecker.check(transfer('+81368001234'), 'flow.json', { inventory: exampleInventory(), defaultType: ContactFlowType.CONTACT_FLOW });
     expect(claimed.findings.filter((f) => f.severity === Severity.ERROR)).toEqual([]);
   });
 
@@ -47,12 +47,12 @@ describe('FlowChecker', () => {
     const result = FlowChecker.check(JSON.stringify(prompt), 'flow.json');
     expect(result.flowType).toBeUndefined();
     expect(result.notRun.flatMap((n) => n.ruleIds)).toEqual(['FLOW_CALL_PHONE_NUMBER_WRONG_TYPE', 'FLOW_TRANSFER_WRONG_TYPE']);
-    expect(FlowChecker.check(JSON.stringify(prompt), 'flow.json', { defaultType: FlowKind.CONTACT_FLOW }).notRun).toEqual([]);
+    expect(FlowChecker.check(JSON.stringify(prompt), 'flow.json', { defaultType: ContactFlowType.CONTACT_FLOW }).notRun).toEqual([]);
   });
 
   test('a template placeholder is a warning for a file checked before templating and an error for content that deploys', () => {
     const text = transfer('{{callerId}}');
-    const ids = (stage?: FlowContentStage) => FlowChecker.check(text, 'flow.json', { defaultType: FlowKind.CONTACT_FLOW, stage })
+    const ids = (stage?: FlowContentStage) => FlowChecker.check(text, 'flow.json', { defaultType: ContactFlowType.CONTACT_FLOW, stage })
       .findings.filter((f) => f.ruleId.startsWith('FLOW_TEMPLATE')).map((f) => `${f.ruleId} ${f.severity}`);
     expect(ids()).toEqual(['FLOW_TEMPLATE_PLACEHOLDER warning']);
     expect(ids(FlowContentStage.DEPLOYED)).toEqual(['FLOW_TEMPLATE_PLACEHOLDER_DEPLOYED error']);
@@ -65,8 +65,12 @@ describe('FlowChecker', () => {
     expect(invalid).toMatchObject({ actionId: '' });
   });
 
-  test('FlowKind is ContactFlowType and the flow module, member for member', () => {
-    expect(Object.entries(FlowKind)).toEqual([...Object.entries(ContactFlowType), ['FLOW_MODULE', 'FLOW_MODULE']]);
+  test('a text that does not say what it is can be checked as a flow module, where the type rules do not run', () => {
+    const prompt = { Version: '2019-10-30', StartAction: 'a', Actions: [{ Identifier: 'a', Type: 'MessageParticipant', Parameters: { Text: 'Hello' }, Transitions: {} }] };
+    const result = FlowChecker.check(JSON.stringify(prompt), 'module.json', { defaultFlowModule: true, defaultType: ContactFlowType.CONTACT_FLOW });
+    expect([result.flowModule, result.flowType]).toEqual([true, undefined]);
+    expect(result.notRun.flatMap((n) => n.ruleIds)).toEqual(['FLOW_CALL_PHONE_NUMBER_WRONG_TYPE', 'FLOW_TRANSFER_WRONG_TYPE']);
+    expect(FlowChecker.check(JSON.stringify(prompt), 'flow.json', { defaultType: ContactFlowType.CONTACT_FLOW }).flowModule).toBe(false);
   });
 });
 

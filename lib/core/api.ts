@@ -92,28 +92,18 @@ export class Findings {
   private constructor() {}
 }
 
-/** A flow type, or a flow module. */
-export enum FlowKind {
-  CONTACT_FLOW = 'CONTACT_FLOW',
-  CUSTOMER_QUEUE = 'CUSTOMER_QUEUE',
-  CUSTOMER_HOLD = 'CUSTOMER_HOLD',
-  CUSTOMER_WHISPER = 'CUSTOMER_WHISPER',
-  AGENT_HOLD = 'AGENT_HOLD',
-  AGENT_WHISPER = 'AGENT_WHISPER',
-  OUTBOUND_WHISPER = 'OUTBOUND_WHISPER',
-  AGENT_TRANSFER = 'AGENT_TRANSFER',
-  QUEUE_TRANSFER = 'QUEUE_TRANSFER',
-  CAMPAIGN = 'CAMPAIGN',
-  /** A flow module (`CreateContactFlowModule`), which runs inside whichever flows invoke it. */
-  FLOW_MODULE = 'FLOW_MODULE',
-}
-
 /** Options of `FlowChecker.check`. */
 export interface FlowCheckerOptions {
   /** The instance's claimed numbers. @default - claim checks are left to deploy time */
   readonly inventory?: Inventory;
   /** The type of a flow whose file states none and whose content shows none. @default - type rules do not run */
-  readonly defaultType?: FlowKind;
+  readonly defaultType?: ContactFlowType;
+  /**
+   * Check a text that does not say what it is as a flow module (`CreateContactFlowModule`), which runs inside
+   * whichever flows invoke it, so the rules that need a flow type do not run. Wins over `defaultType`.
+   * @default false
+   */
+  readonly defaultFlowModule?: boolean;
   /** Numbers AWS Support approved as external caller IDs, each with its approval reference. @default - none */
   readonly approvedExternalNumbers?: Record<string, string>;
   /** Whether the file deploys as written or is rendered by a templating tool first. @default FlowContentStage.TEMPLATE */
@@ -132,8 +122,10 @@ export interface FlowRulesNotRun {
 export interface FlowCheckerResult {
   /** What the rules found, errors and warnings. */
   readonly findings: Finding[];
-  /** The type the flow was checked as. @default - unknown */
-  readonly flowType?: FlowKind;
+  /** The type the flow was checked as. @default - unknown, or a flow module */
+  readonly flowType?: ContactFlowType;
+  /** Whether the text was checked as a flow module. */
+  readonly flowModule: boolean;
   /** What tells the type, as a phrase. @default - nothing */
   readonly typeEvidence?: string;
   /** The rules that could not run on this flow (those that need its type, when it is not known). */
@@ -153,13 +145,14 @@ export class FlowChecker {
     const read = readFlowExport(text, source);
     const result = checkFlowExport(read, {
       ...(o.inventory ? { inventory: o.inventory } : {}),
-      ...(o.defaultType ? { defaultType: o.defaultType === FlowKind.FLOW_MODULE ? FLOW_MODULE : (o.defaultType as string as ContactFlowType) } : {}),
+      ...(o.defaultFlowModule ? { defaultType: FLOW_MODULE } : o.defaultType ? { defaultType: o.defaultType } : {}),
       ...(o.approvedExternalNumbers ? { approvedExternalNumbers: o.approvedExternalNumbers } : {}),
       ...(o.stage ? { stage: o.stage } : {}),
     });
     return {
       findings: result.findings,
-      flowType: result.type as string as FlowKind | undefined,
+      flowType: result.type === FLOW_MODULE ? undefined : result.type,
+      flowModule: result.type === FLOW_MODULE,
       typeEvidence: result.typeEvidence,
       notRun: result.notRun.map((n) => ({ ruleIds: [...n.ruleIds], reason: n.reason })),
     };
