@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { INVENTORY_PLUGIN_ENV, inventoryContextKey } from '../lib/core/context-key';
+import { INVENTORY_PLUGIN_ENV, inventoryContextKey, inventoryPluginLoaded } from '../lib/core/context-key';
 import { init } from '../lib/plugin';
 import { INSTANCE_ARN } from './support/aws-env';
 import { ConnectEndpoint, ConnectEndpointOptions, generateNumbers, PhoneNumberSummary, startConnectEndpoint } from './support/connect-endpoint';
@@ -181,4 +181,8 @@ describe('the CDK CLI plugin (cdk-connect-caller-id/plugin)', () => {
     expect(result.output).toContain(`or fill the key with: npx connect-caller-id lookup --instance-arn ${INSTANCE_ARN}`);
     expect(readContext()[inventoryContextKey(INSTANCE_ARN)]).toBeUndefined();
   }, 600_000);
+});
+
+test('the app asks the CLI only when the plugin set its version in the environment, not for an empty value', () => {
+  expect([{}, { [INVENTORY_PLUGIN_ENV]: '' }, { [INVENTORY_PLUGIN_ENV]: '1' }].map((env) => inventoryPluginLoaded(env))).toEqual([false, false, true]);
 });

@@ -45,5 +45,6 @@ export interface InventoryQuery {
 
 /** Whether the plugin is loaded in the CDK CLI that runs this app. */
 export function inventoryPluginLoaded(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env[INVENTORY_PLUGIN_ENV] !== undefined;
+  // The plugin sets its interface version; an empty value (a shell's `export VAR=`) is not the plugin.
+  return (env[INVENTORY_PLUGIN_ENV] ?? '') !== '';
 }
