@@ -1,6 +1,8 @@
 // Bundles the deploy-time check handler with its dependencies (the Connect client included, so the version
 // that ran the tests is the version that runs in Lambda) into dist/handler/index.js, for the Lambda runtime it
-// runs on (nodejs24.x, set in lib/constructs/caller-id-verification.ts); and libphonenumber-js, vendored into the
+// runs on (nodejs24.x, set in lib/constructs/caller-id-verification.ts), with aws-cdk-lib's Node.js custom
+// resource entry point beside it as __entrypoint__.js (the function's handler: it calls index.handler and
+// answers CloudFormation's presigned URL, as in aws-cdk-lib's own CustomResourceProvider); and libphonenumber-js, vendored into the
 // library (see lib/core/libphonenumber.ts). Each bundle ships beside it the licences of the packages it holds
 // (THIRD-PARTY-NOTICES.txt), since minifying drops them from the code.
 const fs = require('fs');
@@ -10,8 +12,8 @@ const esbuild = require('esbuild');
 const root = path.join(__dirname, '..');
 
 /** The licence texts of every npm package whose files the bundle holds, as one text. */
-function notices(metafile) {
-  const packages = new Map();
+function notices(metafile, extra = {}) {
+  const packages = new Map(Object.entries(extra));
   for (const input of Object.keys(metafile.inputs)) {
     const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input.replace(/\\/g, '/'));
     if (!match) continue;
@@ -27,7 +29,7 @@ function notices(metafile) {
   }).join(`\n${'-'.repeat(78)}\n\n`);
 }
 
-function bundle(entry, outfile, target) {
+function bundle(entry, outfile, target, extraPackages) {
   const result = esbuild.buildSync({
     entryPoints: [entry],
     outfile,
@@ -42,8 +44,13 @@ function bundle(entry, outfile, target) {
     banner: { js: '/* Bundled third-party packages and their licences: THIRD-PARTY-NOTICES.txt beside this file. */' },
     logLevel: 'warning',
   });
-  fs.writeFileSync(path.join(path.dirname(outfile), 'THIRD-PARTY-NOTICES.txt'), notices(result.metafile));
+  fs.writeFileSync(path.join(path.dirname(outfile), 'THIRD-PARTY-NOTICES.txt'), notices(result.metafile, extraPackages));
 }
 
-bundle(path.join(root, 'lib', 'handler', 'index.ts'), path.join(root, 'dist', 'handler', 'index.js'), 'node24');
+const cdkLib = path.dirname(require.resolve('aws-cdk-lib/package.json', { paths: [root] }));
+const handlerDir = path.join(root, 'dist', 'handler');
+
+bundle(path.join(root, 'lib', 'handler', 'index.ts'), path.join(handlerDir, 'index.js'), 'node24', { 'aws-cdk-lib': cdkLib });
+fs.copyFileSync(path.join(cdkLib, 'custom-resource-handlers', 'dist', 'core', 'nodejs-entrypoint-handler', 'index.js'),
+  path.join(handlerDir, '__entrypoint__.js'));
 bundle(path.join(root, 'lib', 'core', 'libphonenumber.ts'), path.join(root, 'dist', 'lib', 'core', 'libphonenumber.js'), 'node20');

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
   CallerId, CallProgressFlow, ClaimedNumber, ClaimedNumbers, DiallingMode, OutboundCampaign, OutboundQueue, OutboundWhisperFlow, PhoneNumberType, TransferDestination,
@@ -159,19 +159,40 @@ describe('one check per stack and instance', () => {
     expect(checkOf(stack).properties.TargetArns).toEqual([INSTANCE_ARN, tdg]);
   });
 
-  test('the only Connect permission in the stack is connect:ListPhoneNumbersV2; the rest is the provider invoking the handler and logging', () => {
+  test('the check is four resources: the only permission beyond its own log group is connect:ListPhoneNumbersV2', () => {
     const template = Template.fromStack(stackUsing300Numbers());
-    const actions = new Set<string>();
-    for (const policy of Object.values<any>(template.findResources('AWS::IAM::Policy'))) {
-      for (const statement of policy.Properties.PolicyDocument.Statement) [statement.Action].flat().forEach((a: string) => actions.add(a));
-    }
-    expect([...actions].filter((a) => !a.startsWith('logs:')).sort()).toEqual(['connect:ListPhoneNumbersV2', 'lambda:GetFunction', 'lambda:InvokeFunction']);
-    template.resourceCountIs('AWS::Lambda::Function', 2);
-    for (const role of Object.values<any>(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const own = Object.entries<any>(template.toJSON().Resources).filter(([id]) => id.startsWith('ConnectCallerIdCheck'));
+    expect(own.map(([, r]) => r.Type).sort()).toEqual(['AWS::IAM::Role', 'AWS::Lambda::Function', 'AWS::Logs::LogGroup', 'Custom::ConnectCallerIdCheck']);
+    const [[logGroupId]] = own.filter(([, r]) => r.Type === 'AWS::Logs::LogGroup');
+    const [[functionId]] = own.filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    const [[, role]] = own.filter(([, r]) => r.Type === 'AWS::IAM::Role');
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement)).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+      { Action: 'connect:ListPhoneNumbersV2', Effect: 'Allow', Resource: '*' },
+    ]);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x', Handler: 'index.handler',
-      Environment: { Variables: { CALLER_ID_CHECK_LOG_GROUP: { Ref: Object.keys(template.findResources('AWS::Logs::LogGroup')).find((k) => k.includes('HandlerLogs')) } } },
+      // aws-cdk-lib's entry point, which answers CloudFormation, calls the handler (index.handler) beside it.
+      Runtime: 'nodejs24.x', Handler: '__entrypoint__.handler', Timeout: 300,
+      LoggingConfig: { LogGroup: { Ref: logGroupId } },
+      Environment: { Variables: { CALLER_ID_CHECK_LOG_GROUP: { Ref: logGroupId } } },
     });
+    // CloudFormation invokes the function itself, and gives up a minute after the function's own timeout.
+    template.hasResourceProperties('Custom::ConnectCallerIdCheck', { ServiceToken: { 'Fn::GetAtt': [functionId, 'Arn'] }, ServiceTimeout: '360' });
+  });
+
+  test('the function\'s code is the bundled handler with aws-cdk-lib\'s entry point and the licences of both', () => {
+    // The context the CDK CLI sets, so the function names its asset as SAM and other tools read it.
+    const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
+    const stack = new Stack(app, 'Check', { env: ENV });
+    CallerIdVerification.forInstance(stack, INSTANCE_ARN).use(new CfnResource(stack, 'User', { type: 'AWS::SNS::Topic' }), '+815010000000', { context: CallerIdContext.TRANSFER });
+    const assembly = app.synth();
+    const fn = Object.values<any>(assembly.getStackByName('Check').template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+    const code = path.join(assembly.directory, fn.Metadata['aws:asset:path']);
+    expect(fs.readdirSync(code).sort()).toEqual(['THIRD-PARTY-NOTICES.txt', '__entrypoint__.js', 'index.js']);
+    expect(fs.readFileSync(path.join(code, '__entrypoint__.js'), 'utf8')).toContain('userHandlerIndex:"./index"');
+    expect(fs.readFileSync(path.join(code, 'THIRD-PARTY-NOTICES.txt'), 'utf8')).toMatch(/^aws-cdk-lib \d+\.\d+\.\d+ \(Apache-2\.0\)$/m);
   });
 });
 

@@ -1,13 +1,8 @@
 /**
- * What CloudFormation receives from the deploy-time check: the bundled handler (dist/handler/index.js, what
- * the Lambda function runs) behind aws-cdk-lib's own provider framework runtime
- * (custom-resources/lib/provider-framework/runtime), with only the framework's AWS calls replaced: invoking
- * the handler's function and PUTting the response to CloudFormation's presigned URL.
- *
- * Between the two, the Lambda Node.js runtime turns a thrown error into the invoke payload
- * `{ errorType: error.name, errorMessage: error.message, trace: error.stack.split('\n') }` with
- * `FunctionError: 'Unhandled'` (aws-lambda-nodejs-runtime-interface-client, Errors.js `toRapidResponse`, as
- * bundled in the public aws-samples/lambda-nodejs-esbuild runtime.mjs); `invokeFunction` below does the same.
+ * What CloudFormation receives from the deploy-time check: the function's code as the package ships it
+ * (dist/handler: aws-cdk-lib's Node.js custom resource entry point, `__entrypoint__.js`, which calls the bundled
+ * handler in `index.js`), with only the entry point's PUT to CloudFormation's presigned URL replaced, through
+ * the hook the entry point itself offers (`external.sendHttpRequest`).
  */
 import * as path from 'path';
 import { CheckedNumber } from '../lib/core/deploy-time-check';
@@ -15,24 +10,16 @@ import { CallerIdContext } from '../lib/core/rule-definition';
 import { INSTANCE_ARN, useTestAwsEnvironment } from './support/aws-env';
 import { ConnectEndpoint, generateNumbers, startConnectEndpoint } from './support/connect-endpoint';
 
-// The framework's outbound module loads these SDK clients, which the Lambda runtime provides; its calls are replaced below.
-jest.mock('@aws-sdk/client-lambda', () => ({}), { virtual: true });
-jest.mock('@aws-sdk/client-sfn', () => ({}), { virtual: true });
+const HANDLER = path.join(__dirname, '..', 'dist', 'handler');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const entrypoint = require(path.join(HANDLER, '__entrypoint__.js'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const bundle = require(path.join(HANDLER, 'index.js'));
 
-const ROOT = path.join(__dirname, '..');
-const RUNTIME = path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'custom-resources', 'lib', 'provider-framework', 'runtime');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const framework = require(path.join(RUNTIME, 'framework.js'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const outbound = require(path.join(RUNTIME, 'outbound.js'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const bundle = require(path.join(ROOT, 'dist', 'handler', 'index.js'));
-
-const FUNCTION_NAME = 'ContactCentreOutboundProduc-ConnectCallerIdCheckProv-Ab1Cd2Ef3Gh4';
 const LOG_GROUP = 'ContactCentreOutboundProductionStack-ConnectCallerIdCheckProviderHandlerLogs3F5A1B2C-Ab1Cd2Ef3Gh4';
 const LOG_STREAM = '2026/11/23/[$LATEST]0123456789abcdef0123456789abcdef';
 const STACK_ID = `arn:aws:cloudformation:ap-northeast-1:123456789012:stack/ContactCentreOutboundProductionStack/${'8b5f6a70-9c2e-11f0-a1b2-0a1b2c3d4e5f'}`;
-const LOGICAL_ID = 'ContactCentreOutboundProductionConnectCallerIdCheck078F12B0CheckA5E40C22';
+const LOGICAL_ID = 'ContactCentreOutboundProductionConnectCallerIdCheck078F12B0Verification2E6C9A1B';
 
 interface Delivered {
   readonly body: string;
@@ -43,60 +30,55 @@ let endpoint: ConnectEndpoint;
 let restore: () => void;
 let logged: string[];
 let delivered: Delivered[];
+const originalExternal = { ...entrypoint.external };
 
 beforeAll(async () => {
   endpoint = await startConnectEndpoint({ numbers: { [INSTANCE_ARN]: generateNumbers(60, { targetArn: INSTANCE_ARN }) } });
   restore = useTestAwsEnvironment({
     AWS_ENDPOINT_URL_CONNECT: endpoint.url,
-    USER_ON_EVENT_FUNCTION_ARN: `arn:aws:lambda:ap-northeast-1:123456789012:function:${FUNCTION_NAME}`,
     // What Lambda sets in the function's environment, and what the construct sets.
-    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
     AWS_LAMBDA_LOG_STREAM_NAME: LOG_STREAM,
     CALLER_ID_CHECK_LOG_GROUP: LOG_GROUP,
   });
 });
 afterAll(async () => {
   restore();
-  for (const name of ['USER_ON_EVENT_FUNCTION_ARN', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'CALLER_ID_CHECK_LOG_GROUP']) delete process.env[name];
+  for (const name of ['AWS_LAMBDA_LOG_STREAM_NAME', 'CALLER_ID_CHECK_LOG_GROUP']) delete process.env[name];
+  Object.assign(entrypoint.external, originalExternal);
   await endpoint.close();
 });
 
 beforeEach(() => {
   logged = [];
   delivered = [];
-  // The framework logs every event it handles; the handler logs through console.log too, as in Lambda.
+  // The entry point logs every event and response; the handler logs through console.log, as in Lambda.
   jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
     logged.push(args.map(String).join(' '));
   });
-  const handler = bundle.createHandler({ missingNumberRetryDelaysMs: [] });
-  outbound.invokeFunction = async (request: { FunctionName: string; Payload: string }) => {
-    try {
-      const result = await handler(JSON.parse(request.Payload), { getRemainingTimeInMillis: () => 300_000 });
-      return { StatusCode: 200, Payload: Buffer.from(JSON.stringify(result)) };
-    } catch (e) {
-      const error = e as Error;
-      const payload = { errorType: error.name, errorMessage: error.message, trace: error.stack!.split('\n') };
-      return { StatusCode: 200, FunctionError: 'Unhandled', Payload: Buffer.from(JSON.stringify(payload)) };
-    }
-  };
-  outbound.httpRequest = async (_options: unknown, body: string) => {
+  entrypoint.external.log = (...args: unknown[]) => logged.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  entrypoint.external.sendHttpRequest = async (_options: unknown, body: string) => {
     delivered.push({ body, json: JSON.parse(body) });
   };
+  entrypoint.external.userHandlerIndex = require.resolve('./support/quick-check-handler');
 });
 afterEach(() => jest.restoreAllMocks());
 
-/** Sends a Create through the framework, as CloudFormation does, and returns the body PUT back. */
+const EVENT = {
+  ServiceToken: 'arn:aws:lambda:ap-northeast-1:123456789012:function:ContactCentreOutboundProduc-ConnectCallerIdCheckProv-Ab1Cd2Ef3Gh4',
+  ResponseURL: 'https://cloudformation-custom-resource-response-apnortheast1.s3.ap-northeast-1.amazonaws.com/arn%3Aaws%3Acloudformation?X-Amz-Signature=abc',
+  StackId: STACK_ID,
+  RequestId: '5d7c2a1e-3b4f-4c6d-8e9f-0a1b2c3d4e5f',
+  LogicalResourceId: LOGICAL_ID,
+  ResourceType: 'Custom::ConnectCallerIdCheck',
+};
+
+/** Sends a Create to the function's handler, as CloudFormation does, and returns the body PUT back. */
 async function create(properties: Record<string, unknown>): Promise<Delivered> {
-  await framework.onEvent({
+  await entrypoint.handler({
+    ...EVENT,
     RequestType: 'Create',
-    ServiceToken: `arn:aws:lambda:ap-northeast-1:123456789012:function:${FUNCTION_NAME}-framework`,
-    ResponseURL: 'https://cloudformation-custom-resource-response-apnortheast1.s3.ap-northeast-1.amazonaws.com/arn%3Aaws%3Acloudformation?X-Amz-Signature=abc',
-    StackId: STACK_ID,
-    RequestId: '5d7c2a1e-3b4f-4c6d-8e9f-0a1b2c3d4e5f',
-    LogicalResourceId: LOGICAL_ID,
-    ResourceType: 'Custom::ConnectCallerIdCheck',
     ResourceProperties: { ServiceToken: 'arn:aws:lambda:ap-northeast-1:123456789012:function:x', ...properties },
-  });
+  }, { getRemainingTimeInMillis: () => 300_000 });
   expect(delivered).toHaveLength(1);
   return delivered[0];
 }
@@ -128,7 +110,8 @@ describe('a failure reason that fits, however many numbers fail', () => {
     expect(reason).toMatch(/ {2}- and \d+ more\n/);
     expect(reason).toContain(`CloudWatch Logs log group ${LOG_GROUP}, stream ${LOG_STREAM}, lists all ${count} with every construct.`);
     expect(reason).toContain('Claim each of these numbers for this instance');
-    // Nothing of the message is repeated after the framework's own log line.
+    // The reason is the message alone: no trace of where in the bundle it was thrown, nothing said twice.
+    expect(reason).not.toMatch(/\n\s+at /);
     expect(reason.indexOf('+12065550000')).toBe(reason.lastIndexOf('+12065550000'));
     // The function's log holds every number and every construct using it.
     const log = logged.join('\n');
@@ -171,5 +154,22 @@ describe('a success response that fits', () => {
     const data = response.json.Data as Record<string, string>;
     expect(Object.keys(data)).toHaveLength(bundle.MAX_RETURNED_ARNS + 1);
     for (const n of numbers) expect(`${data.ArnPrefix}${data[`N${n.PhoneNumber!.slice(1)}`]}`).toBe(n.PhoneNumberArn);
+  });
+});
+
+describe('the function as shipped', () => {
+  test('its entry point calls the bundled handler beside it: a Delete succeeds and keeps its physical id', async () => {
+    entrypoint.external.userHandlerIndex = originalExternal.userHandlerIndex;
+    await entrypoint.handler({ ...EVENT, RequestType: 'Delete', PhysicalResourceId: 'check-1', ResourceProperties: { Numbers: 'not a list' } }, {});
+    expect(delivered.map((d) => [d.json.Status, d.json.PhysicalResourceId])).toEqual([['SUCCESS', 'check-1']]);
+  });
+
+  test('a Create with properties the handler refuses fails with its reason, and the Delete that follows is answered without it', async () => {
+    entrypoint.external.userHandlerIndex = originalExternal.userHandlerIndex;
+    await entrypoint.handler({ ...EVENT, RequestType: 'Create', ResourceProperties: { TargetArns: [] } }, { getRemainingTimeInMillis: () => 300_000 });
+    expect(delivered[0].json).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/^The caller ID check's properties are not valid:/) });
+    const failedId = delivered[0].json.PhysicalResourceId as string;
+    await entrypoint.handler({ ...EVENT, RequestType: 'Delete', PhysicalResourceId: failedId, ResourceProperties: {} }, {});
+    expect(delivered[1].json).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: failedId });
   });
 });

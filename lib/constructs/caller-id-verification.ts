@@ -1,8 +1,8 @@
 import { CfnResource, CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { Provider } from 'aws-cdk-lib/custom-resources';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'crypto';
 import {
@@ -24,6 +24,16 @@ export interface NumberUse {
 
 /** Environment variable through which the handler learns its log group, which it names in failure reasons. */
 export const LOG_GROUP_ENVIRONMENT_VARIABLE = 'CALLER_ID_CHECK_LOG_GROUP';
+
+/** The newest Node.js runtime the pinned aws-cdk-lib offers; scripts/bundle-handler.js bundles for it (node24). */
+const HANDLER_RUNTIME = 'nodejs24.x';
+/** The function's timeout; the handler keeps its own deadline 15 s before it, to answer with a reason. */
+const HANDLER_TIMEOUT_SECONDS = 300;
+/**
+ * How long CloudFormation waits for the check's answer (`ServiceTimeout`, 1 to 3600 s, default 3600): the
+ * function's timeout and a minute, so a function that dies without answering fails the deployment promptly.
+ */
+const SERVICE_TIMEOUT = Duration.seconds(HANDLER_TIMEOUT_SECONDS + 60);
 
 /** Why a user depends on the check, as aws-cdk-lib records it (given, so it does not build one from both paths per user). */
 const DEPENDENCY_REASON = 'it uses caller ID numbers the deploy-time check verifies';
@@ -79,9 +89,12 @@ export class CallerIdVerification extends Construct {
       GuardNumbers: Lazy.list({ produce: () => [...this.guardNumbers].sort() }, { omitEmpty: true }),
       GuardUsedBy: Lazy.any({ produce: () => sortedUses(this.guardUses) }, { omitEmptyArray: true }),
     };
-    this.resource = new CustomResource(this, 'Check', {
+    // Not `Check`, the id of the resource that aws-cdk-lib's provider framework served before 0.3: CloudFormation
+    // refuses to change a custom resource's ServiceToken, so the check of an upgraded stack is a new resource.
+    this.resource = new CustomResource(this, 'Verification', {
       serviceToken: CallerIdCheckProvider.of(scope).serviceToken,
       resourceType: CHECK_RESOURCE_TYPE,
+      serviceTimeout: SERVICE_TIMEOUT,
       properties,
     });
     // Every user's DependsOn names this resource, and aws-cdk-lib derives a logical id from the construct path
@@ -211,6 +224,14 @@ function refuseOtherCopy(stack: Stack, id: string, what: string): void {
     'Install one copy: `npm ls cdk-connect-caller-id` shows which packages bring each; align their versions, then `npm dedupe`');
 }
 
+/**
+ * The Lambda function behind every check of one stack: one function, its role and its log group, as L1
+ * resources. CloudFormation invokes the function itself; aws-cdk-lib's Node.js custom resource entry point,
+ * bundled beside the handler (`__entrypoint__.js`, see scripts/bundle-handler.js), answers CloudFormation's
+ * presigned URL with what the handler returns or throws. Without aws-cdk-lib's provider framework, a stack has
+ * three resources for the check's function instead of eight, and a deployment one Lambda invocation instead of
+ * two. A function that dies without answering (out of memory) fails the check after `SERVICE_TIMEOUT`, not an hour.
+ */
 class CallerIdCheckProvider extends Construct {
   public static of(stack: Stack): CallerIdCheckProvider {
     let provider = providers.get(stack);
@@ -226,46 +247,51 @@ class CallerIdCheckProvider extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    // Roles of our own, with inline policies scoped to the functions' own log groups, instead of the managed
+    const logs = new CfnLogGroup(this, 'HandlerLogs', { retentionInDays: 365 });
+    logs.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    // A role of its own with an inline policy scoped to the function's own log group, instead of the managed
     // AWSLambdaBasicExecutionRole, which allows writing to every log group of the account.
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
-    const handlerRole = new iam.Role(this, 'HandlerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    handlerLogs.grantWrite(handlerRole);
-    handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['connect:ListPhoneNumbersV2'], resources: ['*'] }));
-
-    const onEvent = new lambda.Function(this, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(handlerAssetPath()),
-      timeout: Duration.minutes(5),
+    const role = new CfnRole(this, 'HandlerRole', {
+      assumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+      },
+      policies: [{
+        policyName: 'ConnectCallerIdCheck',
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: logs.attrArn },
+            { Action: 'connect:ListPhoneNumbersV2', Effect: 'Allow', Resource: '*' },
+          ],
+        },
+      }],
+    });
+    const asset = lambda.Code.fromAsset(handlerAssetPath());
+    const { s3Location } = asset.bind(this);
+    const fn = new CfnFunction(this, 'Handler', {
+      runtime: HANDLER_RUNTIME,
+      handler: '__entrypoint__.handler',
+      code: { s3Bucket: s3Location!.bucketName, s3Key: s3Location!.objectKey },
+      timeout: HANDLER_TIMEOUT_SECONDS,
       memorySize: 256,
-      role: handlerRole,
-      logGroup: handlerLogs,
-      // The provider framework's failure reason points at /aws/lambda/<function>, which this function does not
-      // write to; the handler names its real log group instead.
-      environment: { [LOG_GROUP_ENVIRONMENT_VARIABLE]: handlerLogs.logGroupName },
+      role: role.attrArn,
+      loggingConfig: { logGroup: logs.ref },
+      environment: { variables: { [LOG_GROUP_ENVIRONMENT_VARIABLE]: logs.ref } },
       description: 'Verifies at deploy time that the caller ID numbers used in the stack are claimed in Amazon Connect',
     });
-
-    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
-    const frameworkRole = new iam.Role(this, 'FrameworkRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    frameworkLogs.grantWrite(frameworkRole);
-    const provider = new Provider(this, 'Provider', { onEventHandler: onEvent, frameworkOnEventRole: frameworkRole, logGroup: frameworkLogs });
-    this.serviceToken = provider.serviceToken;
+    // Asset metadata, so tools such as SAM find the function's code in the cloud assembly.
+    asset.bindToResource(fn);
+    this.serviceToken = fn.attrArn;
 
     // Reasons for what policy checks such as cdk-nag's AwsSolutions pack report on these resources.
     requireValidations();
-    Validations.of(handlerRole).acknowledge({
+    Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'connect:ListPhoneNumbersV2 is the only action granted; it is granted on all resources because its '
         + 'resource-level scoping is not documented, and a scoped grant that the service does not match would deny the check.',
     });
-    Validations.of(frameworkRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(onEvent.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
-      reason: "aws-cdk-lib's Provider framework grants lambda:InvokeFunction on the check handler's versions and aliases; "
-        + 'it is limited to that one function.',
-    });
-    Validations.of(onEvent).acknowledge({
+    Validations.of(fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'The handler runs on Node.js 24, the newest Node.js runtime aws-cdk-lib 2.276 offers, and is bundled for it '
         + '(esbuild target node24); the runtime moves with this package, tested, not with whatever runtime Lambda adds next.',

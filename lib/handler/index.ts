@@ -1,5 +1,7 @@
 /**
- * The deploy-time caller ID check: the onEvent handler of a `custom_resources.Provider`.
+ * The deploy-time caller ID check: the handler of the `Custom::ConnectCallerIdCheck` function, which
+ * CloudFormation invokes through aws-cdk-lib's Node.js custom resource entry point (`__entrypoint__.js` beside
+ * this bundle): the entry point calls `handler` and answers CloudFormation with its result or its error.
  *
  * It receives every caller ID number one stack uses with one instance, as CloudFormation resolved them, lists
  * each target (the instance and its traffic distribution groups) once, and fails the deployment for a number
@@ -28,7 +30,7 @@ import { fitReason, OperatorError, reasonBudget, ResponseFields, truncateJsonByt
 export { MAX_RETURNED_ARNS, RESPONSE_LIMIT_BYTES };
 export type { CallerIdCheckProperties };
 
-/** The event CloudFormation sends through the provider framework (the fields this handler reads). */
+/** The event CloudFormation sends (the fields this handler reads). */
 export interface CustomResourceEvent extends ResponseFields {
   readonly RequestType: 'Create' | 'Update' | 'Delete' | string;
   readonly ResourceProperties?: unknown;
@@ -37,7 +39,7 @@ export interface CustomResourceEvent extends ResponseFields {
 }
 
 export interface CustomResourceResult {
-  /** Absent on Create (the framework then uses the request id) and on a Delete that arrived without one. */
+  /** Absent on Create (the entry point then uses the request id) and on a Delete that arrived without one. */
   readonly PhysicalResourceId?: string;
   /** `ArnPrefix` and, under each number's `ArnAttribute`, the rest of its phone-number ARN. */
   readonly Data?: Record<string, string>;
@@ -64,8 +66,7 @@ export interface CallerIdCheckOptions {
   /** The clock the deadline is kept by, in epoch milliseconds. @default Date.now */
   readonly now: () => number;
   /**
-   * Where the log is, for failure reasons: the function's log group and stream, and its name (which the
-   * provider framework's own "Logs:" line uses).
+   * Where the log is, for failure reasons: the function's log group and stream.
    * @default - from the environment the Lambda runtime and the construct set
    */
   readonly logLocation: () => LogLocation;
@@ -74,7 +75,6 @@ export interface CallerIdCheckOptions {
 export interface LogLocation {
   readonly logGroup?: string;
   readonly logStream?: string;
-  readonly functionName?: string;
 }
 
 /** Time kept back from the Lambda function's own timeout, to report a failure instead of timing out. */
@@ -94,7 +94,6 @@ export const defaultOptions: CallerIdCheckOptions = {
   logLocation: () => ({
     logGroup: process.env.CALLER_ID_CHECK_LOG_GROUP || process.env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStream: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
-    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
   }),
 };
 
@@ -352,7 +351,7 @@ function arnData(used: ReadonlyMap<string, UsedNumber>, live: Inventory): Record
 }
 
 /**
- * Checks the whole response the provider framework will send, since CloudFormation rejects one over 4096
+ * Checks the whole response the entry point will send, since CloudFormation rejects one over 4096
  * bytes with a message that does not say which resource or why.
  */
 function checkResponseSize(event: CustomResourceEvent, result: CustomResourceResult): void {
@@ -377,7 +376,7 @@ function checkResponseSize(event: CustomResourceEvent, result: CustomResourceRes
 
 function toOperatorError(e: unknown, options: CallerIdCheckOptions, event: ResponseFields): OperatorError {
   const location = options.logLocation();
-  const budget = reasonBudget(event, location.functionName);
+  const budget = reasonBudget(event);
   if (e instanceof CheckFailure) return reportFailure(e, options, location, budget);
   if (e instanceof OperatorError) return new OperatorError(truncateJsonBytes(e.message, budget));
   if (e instanceof LookupError) return new OperatorError(truncateJsonBytes(`Caller ID check: ${e.message}`, budget), { cause: e });

@@ -2,15 +2,12 @@
  * The failure reason CloudFormation shows, made to fit its 4096-byte response.
  *
  * What reaches CloudFormation when the handler throws (facts of the code that runs, pinned by
- * test/handler-reason.test.ts):
- * - The Lambda Node.js runtime sends the error as `{ errorType, errorMessage, trace }`, with
- *   `trace = error.stack.split('\n')` (its `Errors.toRapidResponse`).
- * - aws-cdk-lib's provider framework (custom-resources/lib/provider-framework/runtime/framework.js) makes the
- *   reason `errorMessage + "\n\nLogs: /aws/lambda/<function>\n\n"` followed by `trace` from its second line,
- *   and PUTs `{ Status, Reason, StackId, RequestId, PhysicalResourceId, LogicalResourceId }` to CloudFormation,
- *   which refuses a body over 4096 bytes.
- * So the error's stack is kept to one line (no part of the message is sent twice), and the message is cut to
- * what the rest of that body leaves, computed from the event itself.
+ * test/handler-reason.test.ts): aws-cdk-lib's Node.js custom resource entry point
+ * (custom-resource-handlers/dist/core/nodejs-entrypoint-handler, bundled as `__entrypoint__.js`) catches the
+ * error, makes the reason the error's `stack`, and PUTs `{ Status, Reason, StackId, RequestId,
+ * PhysicalResourceId, LogicalResourceId }` to CloudFormation, which refuses a body over 4096 bytes. So the error's
+ * stack is its message and nothing else (no trace), and the message is cut to what the rest of that body
+ * leaves, computed from the event itself.
  */
 import { RESPONSE_LIMIT_BYTES } from '../core/deploy-time-check';
 
@@ -22,14 +19,12 @@ export interface ResponseFields {
   readonly LogicalResourceId?: string;
 }
 
-/** The physical id the provider framework answers a failed Create with. */
+/** The physical id the entry point answers a failed Create with (it then ignores the Delete that follows). */
 const CREATE_FAILED_PHYSICAL_ID = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
 /** The longest values CloudFormation sends, for fields an event lacks. */
 const LONGEST_STACK_ID = `arn:aws-us-gov:cloudformation:us-gov-west-1:123456789012:stack/${'s'.repeat(128)}/${'0'.repeat(36)}`;
 const LONGEST_LOGICAL_ID = 'L'.repeat(255);
-/** Lambda function names are at most 64 characters. */
-const LONGEST_FUNCTION_NAME = 'f'.repeat(64);
-/** Bytes kept free in case the framework adds a field. */
+/** Bytes kept free in case the entry point adds a field. */
 const MARGIN_BYTES = 128;
 
 /** The bytes `text` takes inside a JSON string. */
@@ -37,8 +32,8 @@ export function jsonBytes(text: string): number {
   return Buffer.byteLength(JSON.stringify(text)) - 2;
 }
 
-/** The most bytes (as JSON) an error message may take so that the provider framework's FAILED response fits. */
-export function reasonBudget(event: ResponseFields, functionName: string | undefined): number {
+/** The most bytes (as JSON) an error message may take so that the entry point's FAILED response fits. */
+export function reasonBudget(event: ResponseFields): number {
   const skeleton = JSON.stringify({
     Status: 'FAILED',
     Reason: '',
@@ -47,8 +42,7 @@ export function reasonBudget(event: ResponseFields, functionName: string | undef
     PhysicalResourceId: event.PhysicalResourceId || CREATE_FAILED_PHYSICAL_ID,
     LogicalResourceId: event.LogicalResourceId ?? LONGEST_LOGICAL_ID,
   });
-  const logs = `\n\nLogs: /aws/lambda/${functionName ?? LONGEST_FUNCTION_NAME}\n\n`;
-  return RESPONSE_LIMIT_BYTES - Buffer.byteLength(skeleton) - jsonBytes(logs) - MARGIN_BYTES;
+  return RESPONSE_LIMIT_BYTES - Buffer.byteLength(skeleton) - MARGIN_BYTES;
 }
 
 /** A message for the CloudFormation console: a head, as many items as fit, and the closing text. */
@@ -94,14 +88,13 @@ export function truncateJsonBytes(text: string, max: number): string {
 }
 
 /**
- * An error meant for the CloudFormation console. Its stack is one line, so the Lambda runtime's trace adds
- * nothing after the message the provider framework already put in the reason.
+ * An error meant for the CloudFormation console. Its stack is its message, since the entry point sends the stack
+ * as the reason: the operator reads what went wrong and what to do, not where in the bundle it was thrown.
  */
 export class OperatorError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'Error';
-    const firstLine = message.split('\n', 1)[0];
-    this.stack = `Error: ${firstLine.length > 200 ? `${firstLine.slice(0, 197)}...` : firstLine}`;
+    this.stack = message;
   }
 }
