@@ -1,4 +1,4 @@
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CallerId, ClaimedNumbers, OutboundQueue, OutboundWhisperFlow, PhoneNumberType, TransferDestination, TransferToPhoneNumberFlow } from '../lib';
 import { ActionTypes, FlowDocument, MAX_FLOW_CONTENT_LENGTH } from '../lib/core/flow/model';
@@ -73,6 +73,26 @@ describe('the stack budget', () => {
     // The check adds four: itself, its function, the function's role and its log group.
     expect(() => Template.fromStack(stack))
       .toThrow(/\[STACK_TOO_MANY_RESOURCES\] stack Centre has 502 resources, more than the 500 CloudFormation accepts in one stack; cdk-connect-caller-id adds 4 for the deploy-time check/);
+  });
+
+  test('the count is the resources of the stack\'s own template: a nested stack\'s are in its template, its AWS::CloudFormation::Stack in the parent\'s', () => {
+    const centre = (limit?: number): Stack => {
+      const stack = new Stack(new App({ context: limit === undefined ? {} : { '@aws-cdk/core:stackResourceLimit': limit } }), 'Centre');
+      const numbers = largeInventory(stack, 10, true);
+      const whisper = new OutboundWhisperFlow(stack, 'Whisper', { claimedNumbers: numbers, name: 'W', callerId: CallerId.fromNumber('+815010000000') });
+      new OutboundQueue(stack, 'Queue', {
+        claimedNumbers: numbers, name: 'Q', hoursOfOperationArn: HOURS_ARN, callerIdNumber: CallerId.fromNumber('+815010000000'), outboundWhisperFlow: whisper,
+      });
+      const nested = new NestedStack(stack, 'Nested');
+      for (let i = 0; i < 5; i++) new CfnResource(nested, `Topic${i}`, { type: 'AWS::SNS::Topic' });
+      return stack;
+    };
+    const resources = Object.keys(Template.fromStack(centre()).toJSON().Resources);
+    const check = resources.filter((id) => id.startsWith('ConnectCallerIdCheck')).length;
+    expect(check).toBeGreaterThan(0);
+    expect(resources.filter((id) => id.startsWith('Topic'))).toEqual([]);
+    expect(() => Template.fromStack(centre(resources.length - 1))).toThrow(`stack Centre has ${resources.length} resources, more than the ` +
+      `${resources.length - 1} CloudFormation accepts in one stack; cdk-connect-caller-id adds 1 for the flows it generates, ${check} for the deploy-time check`);
   });
 
   test('the resource limit follows @aws-cdk/core:stackResourceLimit', () => {

@@ -2,7 +2,7 @@
 import { Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CallerIdInputError } from '../core/errors';
-import { FlowBuilder } from '../core/flow/builder';
+import { BuiltFlow, FlowBuilder } from '../core/flow/builder';
 import { FlowDocument } from '../core/flow/model';
 import { FlowStructureRules } from '../core/flow/structure';
 import { guardValues } from './call-time-guard';
@@ -11,9 +11,9 @@ import { ClaimedNumbers } from './claimed-numbers';
 
 /** Builds the flow and renders it as `Content`, tokens included; builder problems become an error naming the construct. */
 export function renderFlow(scope: Construct, builder: FlowBuilder, guardSize = 0): string {
-  let doc: FlowDocument;
+  let built: BuiltFlow;
   try {
-    doc = builder.build();
+    built = builder.buildContent();
   } catch (e) {
     if (!(e instanceof CallerIdInputError)) throw e;
     // A guard over a large inventory is what makes a generated flow too long; say how to narrow it.
@@ -23,12 +23,14 @@ export function renderFlow(scope: Construct, builder: FlowBuilder, guardSize = 0
       : '';
     throw new Error(`${scope.node.path}: the generated flow is not valid: ${e.message}${hint}`);
   }
-  return documentContent(scope, doc);
+  return documentContent(scope, built.document, built.text);
 }
 
-/** A built flow as `Content`: CloudFormation intrinsics only when it holds tokens (in-app claims, parameters, queues of the app). */
-export function documentContent(scope: Construct, doc: FlowDocument): string {
-  const text = JSON.stringify(doc);
+/**
+ * A built flow as `Content`: CloudFormation intrinsics only when it holds tokens (in-app claims, parameters, queues
+ * of the app). `text` is the document serialized, when the caller has it already.
+ */
+export function documentContent(scope: Construct, doc: FlowDocument, text: string = JSON.stringify(doc)): string {
   return Token.isUnresolved(text) ? Stack.of(scope).toJsonString(doc) : text;
 }
 

@@ -58,7 +58,12 @@ export class OutboundQueue extends Construct {
     return hasBrand(x, 'OutboundQueue');
   }
 
-  public readonly queueArn: string;
+  public get queueArn(): string {
+    // Made on first use: a reference token costs as much as the rest of the construct, and most queues' ARNs are never read.
+    return this._queueArn ??= this.resource.attrQueueArn;
+  }
+
+  private _queueArn?: string;
   /** The underlying `AWS::Connect::Queue`. */
   public readonly resource: CfnQueue;
 
@@ -114,7 +119,6 @@ export class OutboundQueue extends Construct {
       outboundCallerIdName: props.callerIdName,
       outboundFlowArn: props.outboundWhisperFlow?.flowArn,
     };
-    this.queueArn = this.resource.attrQueueArn;
     StackBudget.of(Stack.of(this));
   }
 }

@@ -70,7 +70,12 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
     return hasBrand(x, 'OutboundWhisperFlow');
   }
 
-  public readonly flowArn: string;
+  public get flowArn(): string {
+    // Made on first use: a reference token costs as much as the rest of the construct, and most flows' ARNs are never read.
+    return this._flowArn ??= this.resource.attrContactFlowArn;
+  }
+
+  private _flowArn?: string;
   public readonly usesDynamicCallerId: boolean;
   public readonly callerId?: CallerId;
   /** The underlying `AWS::Connect::ContactFlow`. */
@@ -135,7 +140,6 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
       content: flowContent(this, build, callerId.isDynamic ? { claimedNumbers, allowed: props.allowedCallerIds, values: guardedBy } : undefined),
       description: props.description,
     });
-    this.flowArn = this.resource.attrContactFlowArn;
     StackBudget.of(Stack.of(this)).addFlow(this.resource);
     registerStaticNumbers(this, claimedNumbers, statics, { context: CallerIdContext.OUTBOUND_WHISPER });
     // The inventory's numbers a dynamic caller ID may take are verified too (claims made in the app are trusted).

@@ -42,7 +42,7 @@ export class StackBudget {
 
   private validate(): string[] {
     const stack = this.stack;
-    const resources = stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
+    const resources = countResources(stack);
     const limitContext = stack.node.tryGetContext(RESOURCE_LIMIT_CONTEXT);
     // Generated content is usually a literal string: only content holding tokens needs resolving.
     const contents = this.flows.map((flow) => ({
@@ -56,10 +56,10 @@ export class StackBudget {
       flows: contents.map(({ flow, content }, i) => ({
         path: flow.node.scope?.node.path ?? flow.node.path, bytes: sizes[i], guardConditions: refused ? guardConditions(content) : 0,
       })),
-      resources: resources.length,
+      resources: resources.total,
       libraryResources: {
         'the flows it generates': this.flows.length,
-        'the deploy-time check': resources.filter(isDeployTimeCheckResource).length,
+        'the deploy-time check': resources.deployTimeCheck,
       },
       resourceLimit: limitContext !== undefined ? parseInt(String(limitContext), 10) : RESOURCE_LIMIT,
     };
@@ -79,6 +79,27 @@ function guardConditions(content: unknown): number {
   return (doc.Actions ?? []).filter((a) => a.Type === 'Compare').reduce((sum, a) => sum + (a.Transitions?.Conditions?.length ?? 0), 0);
 }
 
-function isDeployTimeCheckResource(resource: IConstruct): boolean {
-  return resource.node.scopes.some((s) => DEPLOY_TIME_CHECK_ID.test(s.node.id));
+/**
+ * The resources of `stack` (those whose `Stack.of` is the stack, so not those of stacks nested in it), and how
+ * many of them are in the deploy-time check's constructs: in one walk of the tree, without a list of every
+ * construct or of each resource's scopes.
+ */
+function countResources(stack: Stack): { total: number; deployTimeCheck: number } {
+  let total = 0;
+  let deployTimeCheck = 0;
+  const pending: { construct: IConstruct; inCheck: boolean }[] = [
+    { construct: stack, inCheck: stack.node.scopes.some((s) => DEPLOY_TIME_CHECK_ID.test(s.node.id)) },
+  ];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { construct, inCheck } = next;
+    if (CfnResource.isCfnResource(construct)) {
+      total++;
+      if (inCheck) deployTimeCheck++;
+    }
+    for (const child of construct.node.children) {
+      if (Stack.isStack(child)) continue;
+      pending.push({ construct: child, inCheck: inCheck || DEPLOY_TIME_CHECK_ID.test(child.node.id) });
+    }
+  }
+  return { total, deployTimeCheck };
 }

@@ -18,6 +18,9 @@ import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
 import { brand, hasBrand } from './brand';
 
+/** How long the third-party call may last unless `timeout` says otherwise (the `@default` of `timeout`). */
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
 /** The flow types in which Connect allows Transfer to phone number. */
 export enum TransferFlowType {
   /** An inbound flow. */
@@ -89,7 +92,12 @@ export class TransferToPhoneNumberFlow extends Construct {
     return hasBrand(x, 'TransferToPhoneNumberFlow');
   }
 
-  public readonly flowArn: string;
+  public get flowArn(): string {
+    // Made on first use: a reference token costs as much as the rest of the construct, and most flows' ARNs are never read.
+    return this._flowArn ??= this.resource.attrContactFlowArn;
+  }
+
+  private _flowArn?: string;
   /** The underlying `AWS::Connect::ContactFlow`. */
   public readonly resource: CfnContactFlow;
 
@@ -171,7 +179,6 @@ export class TransferToPhoneNumberFlow extends Construct {
       content: flowContent(this, build, callerId.isDynamic ? { claimedNumbers, allowed: props.allowedCallerIds, values: guardedBy } : undefined),
       description: props.description,
     });
-    this.flowArn = this.resource.attrContactFlowArn;
     StackBudget.of(Stack.of(this)).addFlow(this.resource);
     registerStaticNumbers(this, claimedNumbers, [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])],
       { context, ...(props.destination.isDynamic ? {} : { destination }) });
@@ -183,7 +190,9 @@ export class TransferToPhoneNumberFlow extends Construct {
 
   /** The timeout as the flow language writes it: whole seconds as a string (a token stays a token). */
   private timeoutSeconds(timeout: Duration | undefined): string {
-    const seconds = (timeout ?? Duration.seconds(30)).toSeconds({ integral: false });
+    // The default needs no Duration: it is what Duration.seconds(DEFAULT_TIMEOUT_SECONDS) would give.
+    if (timeout === undefined) return String(DEFAULT_TIMEOUT_SECONDS);
+    const seconds = timeout.toSeconds({ integral: false });
     if (Token.isUnresolved(seconds)) return Tokenization.stringifyNumber(seconds);
     if (!Number.isInteger(seconds) || seconds < 0 || seconds > 600) {
       throw new Error(`${this.node.path}: timeout must be a whole number of seconds from 0 to 600, got ${seconds}`);

@@ -72,19 +72,28 @@ interface HandleState {
   readonly conditions: { readonly operator: ConditionOperator; readonly operand: string; readonly target: ActionHandle }[];
 }
 
-// Kept outside the class so that the builder can read what the handle recorded without making it public API.
-const states = new WeakMap<ActionHandle, HandleState>();
+// Under a symbol of this module, so that the builder can read what the handle recorded without making it public
+// API; a property rather than a WeakMap entry, which costs more to add and to collect on every action of every flow.
+const STATE = Symbol('ActionHandle.state');
 
-// Every handle registers itself in its constructor, so the lookup cannot miss.
+// Every handle sets its state in its constructor, so the lookup cannot miss.
 function stateOf(handle: ActionHandle): HandleState {
-  return states.get(handle)!;
+  return (handle as unknown as Record<typeof STATE, HandleState>)[STATE];
+}
+
+/** A built flow and its `Content` text, serialized once for both the length check and the template. */
+export interface BuiltFlow {
+  readonly document: FlowDocument;
+  /** `JSON.stringify(document)`. */
+  readonly text: string;
 }
 
 /** One action of a flow being built. Created by `FlowBuilder.add`; wire it with `next`, `onError` and `onCondition`. */
 export class ActionHandle {
   /** Created by `FlowBuilder.add`. */
   constructor(owner: FlowBuilder, readonly id: string, readonly type: string, parameters: Record<string, unknown>, hints: DesignerHints = {}) {
-    states.set(this, { owner, parameters, hints, errors: new Map(), conditions: [] });
+    const state: HandleState = { owner, parameters, hints, errors: new Map(), conditions: [] };
+    (this as unknown as Record<typeof STATE, HandleState>)[STATE] = state;
   }
 
   /**
@@ -153,6 +162,11 @@ export class FlowBuilder {
    * and everything Connect rejects when the flow is published) at once.
    */
   build(): FlowDocument {
+    return this.buildContent().document;
+  }
+
+  /** Like `build()`, also giving the flow's `Content` text. */
+  buildContent(): BuiltFlow {
     const problems: Finding[] = [];
     const start = this.startAction ?? this.actions[0];
     if (start !== undefined && !this.owns(start) && this.usedIds.has(start.id)) {
@@ -177,9 +191,17 @@ export class FlowBuilder {
       Actions: actions,
     };
 
+    // Serialized once: the content length rule measures this text, and it is what the template holds. A flow that
+    // cannot be serialized is left to the rule, which says so.
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(flow);
+    } catch {
+      text = undefined;
+    }
     // One at a time: spreading an unbounded list into push() overflows the stack.
     for (const found of [
-      validateFlowStructure(flow),
+      validateFlowStructure(flow, text?.length),
       validateFlowCompleteness(flow, this.options.type),
       checkPublishRules(flow, { type: this.options.type, isDeployTimeValue: this.options.isDeployTimeValue }).findings,
     ]) {
@@ -192,11 +214,11 @@ export class FlowBuilder {
           problems.map((p) => `  - ${formatFinding(p)}`).join('\n'),
       );
     }
-    return flow;
+    return { document: flow, text: text! };
   }
 
   private owns(handle: ActionHandle): boolean {
-    return states.get(handle)?.owner === this && this.actions.includes(handle);
+    return stateOf(handle)?.owner === this && this.actions.includes(handle);
   }
 
   private emitAction(handle: ActionHandle, flowType: ContactFlowType): FlowAction {
@@ -213,14 +235,14 @@ export class FlowBuilder {
   /** Laid out like a new-designer export: positions, each block's settings, and `Annotations` (none). */
   private metadata(actions: readonly FlowAction[], startId: string): Record<string, unknown> {
     const positions = layout(actions, startId);
-    const hints = new Map(this.actions.map((h) => [h.id, stateOf(h).hints]));
     const actionMetadata: Record<string, Record<string, unknown>> = {};
-    for (const action of actions) {
+    // `actions` are this builder's handles emitted in order, so each one's hints are at the same index.
+    actions.forEach((action, i) => {
       actionMetadata[action.Identifier] = {
         position: positions.get(action.Identifier) ?? { ...FLOW_LAYOUT.entryPoint },
-        ...designerActionMetadata(action, hints.get(action.Identifier), this.options.isDeployTimeValue),
+        ...designerActionMetadata(action, stateOf(this.actions[i]).hints, this.options.isDeployTimeValue),
       };
-    }
+    });
     const metadata: Record<string, unknown> = {
       entryPointPosition: { ...FLOW_LAYOUT.entryPoint },
       ActionMetadata: actionMetadata,
