@@ -111,23 +111,25 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
     error(FlowStructureRuleDefinitions.VERSION, `Version is ${JSON.stringify(flow.Version)}; only "${FLOW_LANGUAGE_VERSION}" is accepted.`);
   }
 
+  const actions = flow.Actions;
   const ids = new Set<string>();
-  const reported = new Set<string>();
-  for (const action of flow.Actions) {
-    const id = action.Identifier;
-    if (ids.has(id)) {
+  let reported: Set<string> | undefined;
+  for (let i = 0; i < actions.length; i++) {
+    const id = actions[i].Identifier;
+    const size = ids.size;
+    ids.add(id);
+    if (ids.size === size) {
+      reported ??= new Set();
       if (!reported.has(id)) {
         error(FlowStructureRuleDefinitions.DUPLICATE_IDENTIFIER, `Identifier "${id}" is used by more than one action; each action needs its own identifier.`, id);
         reported.add(id);
       }
-    } else {
-      ids.add(id);
     }
     const problem = identifierProblem(id);
     if (problem) error(FlowStructureRuleDefinitions.INVALID_IDENTIFIER, `Identifier "${id}" ${problem}.`, id);
   }
 
-  if (flow.Actions.length === 0) {
+  if (actions.length === 0) {
     error(FlowStructureRuleDefinitions.START_ACTION, 'The flow has no actions; StartAction must name one of them.');
   } else if (!ids.has(flow.StartAction)) {
     error(
@@ -136,9 +138,12 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
     );
   }
 
-  for (const action of flow.Actions) {
+  const targets = new ActionTargets(ids);
+  for (let i = 0; i < actions.length; i++) {
+    const action = actions[i];
+    targets.following = i + 1 < actions.length ? actions[i + 1].Identifier : undefined;
     // The branch descriptions are only built for an action that has a dangling transition.
-    if (!hasDanglingTransition(action, ids)) continue;
+    if (!targets.anyDangling(action)) continue;
     for (const { target, via } of transitionTargets(action)) {
       if (!ids.has(target)) {
         error(
@@ -240,13 +245,33 @@ export function validateFlowCompleteness(flow: FlowDocument, flowType?: ContactF
   return findings;
 }
 
-/** Whether a transition of the action goes to an identifier not in `ids`; allocates nothing, as it runs on every action. */
-function hasDanglingTransition(action: FlowAction, ids: ReadonlySet<string>): boolean {
-  const t = action.Transitions;
-  if (t.NextAction !== undefined && !ids.has(t.NextAction)) return true;
-  if (t.Conditions !== undefined) for (const c of t.Conditions) if (!ids.has(c.NextAction)) return true;
-  if (t.Errors !== undefined) for (const e of t.Errors) if (!ids.has(e.NextAction)) return true;
-  return false;
+/**
+ * Tells whether transitions go to actions of the flow. Most transitions go to the action written next or to the
+ * target met last (the shared error handler, the Disconnect), and comparing with those two is cheaper than hashing
+ * the identifier again; anything else is looked up. Allocates nothing, as it runs on every action.
+ */
+class ActionTargets {
+  /** The identifier of the action after the one being judged. */
+  public following: string | undefined;
+  private last: string | undefined;
+
+  constructor(private readonly ids: ReadonlySet<string>) {}
+
+  /** Whether a transition of the action goes to an identifier that is not an action of the flow. */
+  public anyDangling(action: FlowAction): boolean {
+    const t = action.Transitions;
+    if (t.NextAction !== undefined && !this.isAction(t.NextAction)) return true;
+    if (t.Conditions !== undefined) for (const c of t.Conditions) if (!this.isAction(c.NextAction)) return true;
+    if (t.Errors !== undefined) for (const e of t.Errors) if (!this.isAction(e.NextAction)) return true;
+    return false;
+  }
+
+  private isAction(target: string): boolean {
+    if (target === this.following || target === this.last) return true;
+    if (!this.ids.has(target)) return false;
+    this.last = target;
+    return true;
+  }
 }
 
 /** Where an action can send the contact: its next action, its condition branches and its error branches. */
