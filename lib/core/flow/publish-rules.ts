@@ -235,9 +235,9 @@ function comparisonValueProblem(value: unknown): string | undefined {
   if (value === undefined) return 'is missing';
   if (typeof value !== 'string') return 'is not a string';
   if (!value.startsWith('$.')) return `is ${JSON.stringify(value)}, a literal`;
-  const path = value.slice(2);
-  if (path.length === 0 || path.endsWith('.')) return `is ${JSON.stringify(value)}, a path that ends before naming a value`;
-  if (NAMESPACE_ROOTS.has(path)) return `is ${JSON.stringify(value)}, a namespace rather than a value in it`;
+  if (value.length === 2 || value.endsWith('.')) return `is ${JSON.stringify(value)}, a path that ends before naming a value`;
+  // A namespace is one name: a path with another `.` after `$.` names a value in one (most do), and is not sliced out.
+  if (value.indexOf('.', 2) < 0 && NAMESPACE_ROOTS.has(value.slice(2))) return `is ${JSON.stringify(value)}, a namespace rather than a value in it`;
   return undefined;
 }
 

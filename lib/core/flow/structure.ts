@@ -77,7 +77,22 @@ export const RESERVED_IDENTIFIERS: readonly string[] = [
  */
 export const TERMINAL_ACTION_TYPES: readonly string[] = [ActionTypes.DISCONNECT, ActionTypes.END_FLOW, ActionTypes.END_FLOW_MODULE];
 
-const FORBIDDEN_CHARACTER = /[%:(\\/)=$,;[\]{}]/;
+const RESERVED: ReadonlySet<string> = new Set(RESERVED_IDENTIFIERS);
+
+/** The forbidden characters by code unit (all ASCII), so an identifier is judged in one loop over it. */
+const FORBIDDEN_CODES: Uint8Array = (() => {
+  const codes = new Uint8Array(128);
+  for (const c of FORBIDDEN_IDENTIFIER_CHARACTERS) codes[c.charCodeAt(0)] = 1;
+  return codes;
+})();
+
+function hasForbiddenCharacter(identifier: string): boolean {
+  for (let i = 0; i < identifier.length; i++) {
+    const c = identifier.charCodeAt(i);
+    if (c < 128 && FORBIDDEN_CODES[c] === 1) return true;
+  }
+  return false;
+}
 
 /** What is wrong with an identifier, or undefined when Connect accepts it. */
 export function identifierProblem(identifier: string): string | undefined {
@@ -86,11 +101,11 @@ export function identifierProblem(identifier: string): string | undefined {
     return `is ${identifier.length} characters long; at most ${MAX_IDENTIFIER_LENGTH} are accepted`;
   }
   // One scan for the common case of a clean identifier; the list of offending characters only on failure.
-  if (FORBIDDEN_CHARACTER.test(identifier)) {
+  if (hasForbiddenCharacter(identifier)) {
     const forbidden = FORBIDDEN_IDENTIFIER_CHARACTERS.filter((c) => identifier.includes(c));
     return `contains ${forbidden.map((c) => `"${c}"`).join(', ')}; none of ${FORBIDDEN_IDENTIFIER_CHARACTERS.join(' ')} is accepted`;
   }
-  if (RESERVED_IDENTIFIERS.includes(identifier)) {
+  if (RESERVED.has(identifier)) {
     return `is reserved; ${RESERVED_IDENTIFIERS.join(', ')} are not accepted`;
   }
   return undefined;
