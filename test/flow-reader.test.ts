@@ -6,6 +6,7 @@ import { FlowBuilder } from '../lib/core/flow/builder';
 import { ActionTypes, ContactFlowType, FlowAction, FlowDocument } from '../lib/core/flow/model';
 import { assertFlowNesting, MAX_FLOW_NESTING, readFlowContent, readFlowExport, ReadFlow, syntaxErrorOffset } from '../lib/core/flow/reader';
 import { FlowStructureRules, requiredErrorTypes, transitionTargets, validateFlowStructure } from '../lib/core/flow/structure';
+import { checkFlowExport } from '../lib/core/flow/check';
 
 const FIXTURES = join(__dirname, 'fixtures', 'flows');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -569,5 +570,67 @@ describe('readFlowExport on every shape repositories hold', () => {
   test('GIVEN a DescribeContactFlow response with Status SAVED WHEN read THEN it is a draft by its Status, whatever Metadata says', () => {
     const wrapped = { ContactFlow: { Type: 'CONTACT_FLOW', Status: 'SAVED', Content: JSON.stringify(transferFlow({ Metadata: { status: 'published' } })) } };
     expect(readFlowExport(JSON.stringify(wrapped), 'd.json').draft).toBe('ContactFlow.Status is "SAVED"');
+  });
+});
+
+describe('readFlowExport in place (what check reads with)', () => {
+  const flowText = (actions: object[]): string => JSON.stringify({
+    Version: '2019-10-30', StartAction: 'a1', Metadata: { type: 'contactFlow', name: 'n' }, Actions: actions,
+  });
+  const transfer = (parameters: object) => ({
+    Parameters: { ThirdPartyPhoneNumber: '+81368009999', ContinueFlowExecution: 'True', CallerId: { Number: '+81368001234' }, ...parameters },
+    Identifier: 'b2', Type: ActionTypes.TRANSFER_TO_PHONE_NUMBER,
+    Transitions: { NextAction: 'c3', Errors: [{ NextAction: 'd4', ErrorType: 'NoMatchingError', Extra: 1 }] },
+  });
+  const shapes: Record<string, string> = {
+    'console order and extra members': flowText([
+      { Parameters: { Text: 'hi' }, Identifier: 'a1', Type: 'MessageParticipant', Transitions: { NextAction: 'b2' }, Extra: true },
+      transfer({ ThirdPartyConnectionTimeLimitSeconds: '30' }),
+      { Parameters: { ComparisonValue: '$.Attributes' }, Identifier: 'c3', Type: 'Compare',
+        Transitions: { NextAction: 'nowhere', Conditions: [{ NextAction: 'd4', Condition: { Operator: 'Equals', Operands: [''], Note: 'x' } }] } },
+      { Identifier: 'd4', Type: 'DisconnectParticipant' },
+    ]),
+    'the alternative timeout spelling': flowText([
+      { Parameters: {}, Identifier: 'a1', Type: 'MessageParticipant', Transitions: { NextAction: 'b2' } },
+      transfer({ ThirdPartyConnectionTimeoutSeconds: '30' }),
+      { Parameters: { Attributes: { x: '' } }, Identifier: 'a1', Type: 'UpdateContactAttributes', Transitions: { NextAction: 'd4' } },
+      { Parameters: {}, Identifier: 'd4', Type: 'DisconnectParticipant', Transitions: {} },
+    ]),
+  };
+
+  test.each(Object.keys(shapes))('GIVEN a flow with %s WHEN checked after reading in place THEN the findings are those of the copies', (shape) => {
+    // GIVEN the same text read both ways
+    const copied = readFlowExport(shapes[shape], 'f.json');
+    const inPlace = readFlowExport(shapes[shape], 'f.json', { inPlace: true });
+    // THEN every rule finds the same, and there is something to find
+    const findings = checkFlowExport(copied, {}).findings;
+    expect(findings.length).toBeGreaterThan(0);
+    expect(checkFlowExport(inPlace, {}).findings).toEqual(findings);
+    expect(inPlace.flow.Actions.map((a) => a.Identifier)).toEqual(copied.flow.Actions.map((a) => a.Identifier));
+  });
+
+  test('GIVEN a console export WHEN read in place THEN its actions keep the text\'s members, and copies hold the flow language\'s in its order', () => {
+    const copied = readFlowExport(shapes['console order and extra members'], 'f.json');
+    const inPlace = readFlowExport(shapes['console order and extra members'], 'f.json', { inPlace: true });
+    expect(Object.keys(inPlace.flow.Actions[0])).toEqual(['Parameters', 'Identifier', 'Type', 'Transitions', 'Extra']);
+    expect(Object.keys(copied.flow.Actions[0])).toEqual(['Identifier', 'Type', 'Parameters', 'Transitions']);
+    // An action without Parameters and Transitions is copied either way, so both read as {}.
+    expect(inPlace.flow.Actions[3]).toEqual({ Identifier: 'd4', Type: 'DisconnectParticipant', Parameters: {}, Transitions: {} });
+  });
+
+  test('GIVEN the alternative timeout spelling WHEN read in place THEN the transfer is still normalized to the export spelling', () => {
+    const transferAction = actionOfType(readFlowExport(shapes['the alternative timeout spelling'], 'f.json', { inPlace: true }), ActionTypes.TRANSFER_TO_PHONE_NUMBER);
+    expect(transferAction.Parameters).toHaveProperty('ThirdPartyConnectionTimeLimitSeconds', '30');
+    expect(transferAction.Parameters).not.toHaveProperty('ThirdPartyConnectionTimeoutSeconds');
+  });
+
+  test.each<[string, object]>([
+    ['an error branch without ErrorType', { NextAction: 'b2', Errors: [{ NextAction: 'b2' }] }],
+    ['a condition with a number operand', { NextAction: 'b2', Conditions: [{ NextAction: 'b2', Condition: { Operator: 'Equals', Operands: [1] } }] }],
+    ['a NextAction that is a number', { NextAction: 7 }],
+  ])('GIVEN %s WHEN read in place THEN it is refused with the message the copying read gives', (_what, transitions) => {
+    const text = flowText([{ Parameters: {}, Identifier: 'a1', Type: 'MessageParticipant', Transitions: transitions }]);
+    const message = inputError(() => readFlowExport(text, 'f.json')).message;
+    expect(inputError(() => readFlowExport(text, 'f.json', { inPlace: true })).message).toBe(message);
   });
 });

@@ -105,6 +105,32 @@ describe('decodeText: the encodings Windows and other tools write', () => {
     expect(inputError(() => decodeText(bytes, 'f.json')).message).toMatch(message);
   });
 
+  // readFlowFile decodes a regular file in one call and keeps that text only when it shows the bytes were plain
+  // UTF-8; every other file must read exactly as decodeText reads its bytes.
+  test.each<[string, Buffer]>([
+    ['UTF-8', Buffer.from(text)],
+    ['UTF-8 with a byte order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+    ['UTF-8 with two byte order marks', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+    ['UTF-8 holding U+FFFD itself', Buffer.from(text.replace('Step', 'Step \ufffd'))],
+    ['UTF-16LE with a byte order mark', Buffer.concat([Buffer.from([0xff, 0xfe]), le])],
+    ['UTF-16BE with a byte order mark', Buffer.concat([Buffer.from([0xfe, 0xff]), be])],
+    ['UTF-16LE without a byte order mark', le],
+    ['UTF-16BE without a byte order mark', be],
+    ['zero bytes', Buffer.alloc(64)],
+    ['one byte', Buffer.from('7')],
+    ['no bytes', Buffer.alloc(0)],
+  ])('GIVEN a file in %s WHEN read from disk THEN it is the text decodeText makes of its bytes', (what, bytes) => {
+    expect(readFlowFile(write(`${what}.json`, bytes))).toBe(decodeText(bytes, 'f.json'));
+  });
+
+  test.each<[string, Buffer, RegExp]>([
+    ['UTF-32LE', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from('{}', 'utf16le')]), /: is UTF-32 text; save it as UTF-8\.$/],
+    ['Windows-1252', Buffer.from('{\n  "Text": "caf\xe9"\n}', 'latin1'), /: is not UTF-8 text: byte 0xE9 at line 2, column 15/],
+    ['a UTF-8 surrogate', Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22]), /: is not UTF-8 text: byte 0xED at line 1, column 2/],
+  ])('GIVEN a file in %s WHEN read from disk THEN it is refused as decodeText refuses its bytes', (what, bytes, message) => {
+    expect(inputError(() => readFlowFile(write(`${what}.json`, bytes))).message).toMatch(message);
+  });
+
   test('GIVEN zero bytes WHEN decoded and parsed THEN the message says the file is binary, with no NUL in it', () => {
     const decoded = decodeText(Buffer.alloc(64), 'f.json');
     const message = inputError(() => parseJsonText(decoded, SOURCE)).message;

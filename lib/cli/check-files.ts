@@ -67,7 +67,7 @@ function runWorker(files: readonly string[], request: CheckRequest): Promise<Fil
 function checkFile(file: string, inventory: Inventory, request: CheckRequest): FileResult {
   try {
     const text = readFlowFile(file);
-    const read = readFlowExport(text, printable(file), { actionOffsets: true });
+    const read = readFlowExport(text, printable(file), { actionOffsets: true, inPlace: true });
     const checked = checkFlowExport(read, { inventory, approvedExternalNumbers: request.approvedExternalNumbers, defaultType: request.defaultType });
     return { file, ...checked, findings: withActionPositions(checked.findings, read, text) };
   } catch (e) {

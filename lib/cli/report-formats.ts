@@ -169,6 +169,8 @@ export function renderSarif(report: CheckReport, options: RenderOptions): object
   const notifications: object[] = [];
   const fingerprints = new Fingerprints();
   for (const file of report.files) {
+    // Most files of a large run have nothing to report: their location is not worked out.
+    if (file.unreadable === undefined && file.findings.length === 0 && !file.acknowledged?.length && !file.notRun?.length) continue;
     const location = artifactLocation(file.file, options.cwd);
     if (file.unreadable !== undefined) {
       notifications.push({ level: 'error', message: { text: file.unreadable }, locations: [{ physicalLocation: { artifactLocation: location } }] });

@@ -37,16 +37,17 @@ export interface TextFileRead {
  */
 export function readTextFile({ file, what, maxBytes, whyBounded }: TextFileRead): string {
   const label = printable(file);
-  let bytes: Buffer;
+  let read: Buffer | string;
   try {
-    bytes = readBounded(file, maxBytes);
+    read = readBounded(file, maxBytes);
   } catch (e) {
     throw new CallerIdInputError(`${label}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (bytes.length > maxBytes) {
+  if (typeof read === 'string') return read;
+  if (read.length > maxBytes) {
     throw new CallerIdInputError(`${label}: is larger than ${formatBytes(maxBytes)}, the most read of a ${what}: ${whyBounded}. Check that it is the right file.`);
   }
-  return decodeText(bytes, label);
+  return decodeText(read, label);
 }
 
 /** Reads a flow file (a console export or a DescribeContactFlow response) with the bound flows have. */
@@ -65,31 +66,58 @@ export function readInventoryFile(file: string): string {
   });
 }
 
-/** Reads up to `maxBytes + 1` bytes: one more than allowed is enough to know the file is too large. */
-function readBounded(file: string, maxBytes: number): Buffer {
+/**
+ * Reads up to `maxBytes + 1` bytes: one more than allowed is enough to know the file is too large. A regular file
+ * within the bound that is UTF-8 text is read and decoded in one call, as `fs.readFileSync(file, 'utf8')` does,
+ * and returned as text (less its byte order mark): most files are, and the bytes are then never copied into a
+ * buffer of our own. Anything else is returned as bytes for `decodeText`.
+ */
+function readBounded(file: string, maxBytes: number): Buffer | string {
   const fd = fs.openSync(file, 'r');
   try {
     const stat = fs.fstatSync(fd);
     // A regular file says its size: one that is too large is refused without reading a byte of it.
     if (stat.isFile() && stat.size > maxBytes) return Buffer.alloc(maxBytes + 1);
-    // Devices, pipes and /proc files report no useful size; they are read in growing chunks up to the bound.
-    let buffer = Buffer.allocUnsafe(stat.isFile() ? stat.size + 1 : Math.min(maxBytes + 1, 64 * 1024));
-    let length = 0;
-    for (;;) {
-      if (length === buffer.length) {
-        if (length > maxBytes) break;
-        const grown = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
-        buffer.copy(grown, 0, 0, length);
-        buffer = grown;
-      }
-      const read = fs.readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
+    if (stat.isFile()) {
+      const text = fs.readFileSync(fd, 'utf8');
+      if (isPlainUtf8(text, maxBytes)) return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      return readBytes(fd, maxBytes, Buffer.allocUnsafe(stat.size + 1), 0);
     }
-    return buffer.subarray(0, length);
+    // Devices, pipes and /proc files report no useful size; they are read in growing chunks up to the bound.
+    return readBytes(fd, maxBytes, Buffer.allocUnsafe(Math.min(maxBytes + 1, 64 * 1024)), null);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Whether text decoded leniently (every invalid sequence becomes U+FFFD) is what `decodeText` gives for the same
+ * bytes: no U+FFFD, so the bytes were valid UTF-8, and no U+0000 among the first four characters, which would
+ * come from a zero byte among the first four bytes (UTF-16 or UTF-32, which `decodeText` tells apart). A file
+ * that is really longer than the bound (it grew after its size was read) is left to the bounded read.
+ */
+function isPlainUtf8(text: string, maxBytes: number): boolean {
+  if (text.length > maxBytes || text.includes('\ufffd')) return false;
+  for (let i = 0; i < 4 && i < text.length; i++) if (text.charCodeAt(i) === 0) return false;
+  return true;
+}
+
+/** Reads from `position` (null: where the file stands, for what cannot seek) up to the bound, growing `buffer`. */
+function readBytes(fd: number, maxBytes: number, initial: Buffer, position: number | null): Buffer {
+  let buffer = initial;
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length > maxBytes) break;
+      const grown = Buffer.allocUnsafe(Math.min(maxBytes + 1, buffer.length * 2));
+      buffer.copy(grown, 0, 0, length);
+      buffer = grown;
+    }
+    const read = fs.readSync(fd, buffer, length, buffer.length - length, position === null ? null : position + length);
+    if (read === 0) break;
+    length += read;
+  }
+  return buffer.subarray(0, length);
 }
 
 function formatBytes(bytes: number): string {
@@ -297,9 +325,19 @@ function opensAt(text: string, offset: number, action: object, before: number): 
   let key: string | undefined;
   for (key in action) break;
   // A key of letters, digits and underscores holds no `{`, so its opening cannot be found anywhere else nearby.
-  if (key === undefined || !/^\w+$/.test(key)) return false;
+  if (key === undefined || !isWord(key)) return false;
   return text.charCodeAt(offset + 1) === 0x22 && text.startsWith(key, offset + 2) &&
     text.charCodeAt(offset + 2 + key.length) === 0x22 && text.charCodeAt(offset + 3 + key.length) === 0x3a;
+}
+
+/** Whether the key is letters, digits and underscores only (`/^\w+$/`, without a regular expression per action). */
+function isWord(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f)) return false;
+  }
+  return true;
 }
 
 interface LengthWalk {
@@ -322,7 +360,9 @@ function serializedLength(root: unknown, walk: LengthWalk): number {
     if (Array.isArray(container)) {
       length += container.length > 0 ? container.length + 1 : 2;
       for (let i = 0; i < container.length; i++) {
-        const n = leafLength(container[i], walk);
+        const member: unknown = container[i];
+        // Strings are most of the leaves: measured here rather than through leafLength.
+        const n = typeof member === 'string' ? member.length + 2 : leafLength(member, walk);
         if (n < 0) return -1;
         length += n;
       }
@@ -331,7 +371,8 @@ function serializedLength(root: unknown, walk: LengthWalk): number {
       for (const key in container) {
         if (isArrayIndex(key)) return -1;
         count++;
-        const n = leafLength((container as Record<string, unknown>)[key], walk);
+        const member: unknown = (container as Record<string, unknown>)[key];
+        const n = typeof member === 'string' ? member.length + 2 : leafLength(member, walk);
         if (n < 0) return -1;
         length += key.length + 3 + n;
       }

@@ -235,9 +235,9 @@ function comparisonValueProblem(value: unknown): string | undefined {
   if (value === undefined) return 'is missing';
   if (typeof value !== 'string') return 'is not a string';
   if (!value.startsWith('$.')) return `is ${JSON.stringify(value)}, a literal`;
-  const path = value.slice(2);
-  if (path.length === 0 || path.endsWith('.')) return `is ${JSON.stringify(value)}, a path that ends before naming a value`;
-  if (NAMESPACE_ROOTS.has(path)) return `is ${JSON.stringify(value)}, a namespace rather than a value in it`;
+  if (value.length === 2 || value.endsWith('.')) return `is ${JSON.stringify(value)}, a path that ends before naming a value`;
+  // A namespace is one name: a path with another `.` after `$.` names a value in one (most do), and is not sliced out.
+  if (value.indexOf('.', 2) < 0 && NAMESPACE_ROOTS.has(value.slice(2))) return `is ${JSON.stringify(value)}, a namespace rather than a value in it`;
   return undefined;
 }
 
@@ -274,22 +274,46 @@ function emptyParameterPaths(parameters: Record<string, unknown>): { paths: stri
 
 /** Whether an object, or an object nested in it (not in an array), has an empty string as a member. */
 function holdsEmptyMember(parameters: Record<string, unknown>): boolean {
-  const stack: object[] = [parameters];
-  let seen: Set<object> | undefined;
-  while (stack.length > 0) {
-    const value = stack.pop()!;
+  // The stack and the record of objects seen are made only for parameters holding an object.
+  let stack: object[] | undefined;
+  let seen: ObjectsSeen | undefined;
+  let value: object = parameters;
+  for (;;) {
     for (const key in value) {
       if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
       const member = (value as Record<string, unknown>)[key];
       if (member === '') return true;
       if (typeof member === 'object' && member !== null && !Array.isArray(member)) {
         // Values made in code rather than parsed can hold cycles; each object is walked once.
-        seen ??= new Set([parameters]);
-        if (seen.has(member)) continue;
-        seen.add(member);
-        stack.push(member);
+        seen ??= new ObjectsSeen(parameters);
+        if (!seen.add(member)) continue;
+        (stack ??= []).push(member);
       }
     }
+    if (stack === undefined || stack.length === 0) return false;
+    value = stack.pop()!;
   }
-  return false;
+}
+
+/** A set of objects that is a short list while it holds few, as parameters hold one or two nested objects. */
+class ObjectsSeen {
+  private readonly few: object[];
+  private many?: Set<object>;
+
+  constructor(first: object) {
+    this.few = [first];
+  }
+
+  /** Adds the object; false when it was seen already. */
+  public add(value: object): boolean {
+    if (this.many !== undefined) {
+      if (this.many.has(value)) return false;
+      this.many.add(value);
+      return true;
+    }
+    if (this.few.includes(value)) return false;
+    this.few.push(value);
+    if (this.few.length > 8) this.many = new Set(this.few);
+    return true;
+  }
 }

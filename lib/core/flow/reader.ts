@@ -95,6 +95,15 @@ const FLOW_TYPES: readonly string[] = Object.keys(METADATA_TYPE_NAMES);
 export interface ReadFlowOptions {
   /** Whether to give `actionOffsets`. @default false */
   readonly actionOffsets?: boolean;
+  /**
+   * Whether the flow's actions may be the objects parsed from the text themselves, checked in place, rather than
+   * copies holding only the members the flow language defines, in its order. For callers that only judge the flow
+   * (`check`) and never serialize or deploy it: an action keeps any other members and the key order of the text.
+   * An action that needs normalizing (a missing `Parameters` or `Transitions`, the alternative spelling of the
+   * transfer timeout) is still copied. Applies to raw flow content; an escaped or embedded `Content` is copied.
+   * @default false
+   */
+  readonly inPlace?: boolean;
 }
 
 export function readFlowExport(text: string, source: string, options: ReadFlowOptions = {}): ReadFlow {
@@ -103,7 +112,7 @@ export function readFlowExport(text: string, source: string, options: ReadFlowOp
   }
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const { value, actionOffsets } = parseJsonText(text, { source, subject: 'is', expected: ACCEPTED });
-  return readParsed(value, source, text.length - bom, options.actionOffsets ? actionOffsets : undefined);
+  return readParsed(value, source, text.length - bom, options.actionOffsets ? actionOffsets : undefined, options.inPlace === true);
 }
 
 /** Like `readFlowExport`, for a value already parsed from JSON. */
@@ -112,7 +121,9 @@ export function readFlowContent(value: unknown, source: string): ReadFlow {
   return readParsed(value, source, undefined);
 }
 
-function readParsed(value: unknown, source: string, textLength: number | undefined, actionOffsets?: readonly number[]): ReadFlow {
+function readParsed(
+  value: unknown, source: string, textLength: number | undefined, actionOffsets?: readonly number[], inPlace = false,
+): ReadFlow {
   if (!isObject(value)) {
     throw new CallerIdInputError(`${source}: is JSON but not a flow: the top level is ${describe(value)}; expected ${ACCEPTED}.`);
   }
@@ -124,7 +135,7 @@ function readParsed(value: unknown, source: string, textLength: number | undefin
   // import and deployment tools keep it.
   if (hasOwn(value, 'Content') && !hasOwn(value, 'Actions')) return readWrapper(value, source, undefined, 'a flow object holds');
 
-  const { flow, settings } = readFlowDocument(value, source);
+  const { flow, settings } = readFlowDocument(value, source, inPlace);
   const read = withDefined({
     flow, type: metadataType(flow), name: metadataName(flow), contentLength: textLength,
     module: moduleEvidence(flow, settings), draft: draftEvidence(flow, undefined),
@@ -202,7 +213,7 @@ function draftEvidence(flow: FlowDocument, status: { field: string; value: strin
 }
 
 /** `where` prefixes every message, e.g. `flows/inbound.json` or `flows/x.json: ContactFlow.Content`. */
-function readFlowDocument(value: Record<string, unknown>, where: string): { flow: FlowDocument; settings: boolean } {
+function readFlowDocument(value: Record<string, unknown>, where: string, inPlace = false): { flow: FlowDocument; settings: boolean } {
   if (!hasOwn(value, 'Actions') && !hasOwn(value, 'StartAction') && !hasOwn(value, 'Version')) {
     const keys = Object.keys(value).slice(0, 5).map((k) => JSON.stringify(k)).join(', ');
     throw new CallerIdInputError(
@@ -227,11 +238,9 @@ function readFlowDocument(value: Record<string, unknown>, where: string): { flow
   if (!Array.isArray(actions)) {
     throw new CallerIdInputError(`${where}: Actions is ${describe(actions)}; expected an array of actions.`);
   }
-  const flow: FlowDocument = {
-    Version: version,
-    StartAction: startAction,
-    Actions: actions.map((action, index) => readAction(action, where, index)),
-  };
+  const read: FlowAction[] = new Array(actions.length);
+  for (let i = 0; i < actions.length; i++) read[i] = readAction(actions[i], where, i, inPlace);
+  const flow: FlowDocument = { Version: version, StartAction: startAction, Actions: read };
   return { flow: metadata === undefined ? flow : { ...flow, Metadata: metadata }, settings: isObject(value.Settings) };
 }
 
@@ -239,7 +248,7 @@ function readFlowDocument(value: Record<string, unknown>, where: string): { flow
  * Reads `Actions[index]` of the flow `where` names. Messages are built only for what is refused: building the
  * path of every action and branch up front costs more than reading them.
  */
-function readAction(value: unknown, where: string, index: number): FlowAction {
+function readAction(value: unknown, where: string, index: number, inPlace: boolean): FlowAction {
   if (!isObject(value)) {
     throw new CallerIdInputError(`${where}: Actions[${index}] is ${describe(value)}; expected an action object with Identifier, Type, Parameters and Transitions.`);
   }
@@ -263,38 +272,56 @@ function readAction(value: unknown, where: string, index: number): FlowAction {
   if (!isObject(transitions)) {
     throw new CallerIdInputError(`${at()}: Transitions is ${describe(transitions)}; expected an object with NextAction, Errors and Conditions.`);
   }
+  const isTransfer = type === ActionTypes.TRANSFER_TO_PHONE_NUMBER;
+  if (inPlace && value.Parameters !== undefined && value.Transitions !== undefined &&
+      !(isTransfer && hasOwn(parameters, TRANSFER_TIMEOUT_PARAMETER_ALTERNATIVE))) {
+    readTransitions(transitions, () => `${at()}: Transitions`, true);
+    return value as unknown as FlowAction;
+  }
   return {
     Identifier: id,
     Type: type,
-    Parameters: type === ActionTypes.TRANSFER_TO_PHONE_NUMBER ? normalizeTransferParameters(parameters, at()) : { ...parameters },
-    Transitions: readTransitions(transitions, () => `${at()}: Transitions`),
+    Parameters: isTransfer ? normalizeTransferParameters(parameters, at()) : { ...parameters },
+    Transitions: readTransitions(transitions, () => `${at()}: Transitions`, false),
   };
 }
 
-function readTransitions(value: Record<string, unknown>, where: () => string): FlowTransitions {
+/** Checks the transitions; returns a copy of what the flow language defines, or `value` itself when `inPlace`. */
+function readTransitions(value: Record<string, unknown>, where: () => string, inPlace: boolean): FlowTransitions {
   const out: { NextAction?: string; Errors?: FlowError[]; Conditions?: FlowCondition[] } = {};
   const next = value.NextAction;
   if (next !== undefined) {
     if (typeof next !== 'string') throw new CallerIdInputError(`${where()}.NextAction is ${describe(next)}; expected an action identifier string.`);
-    out.NextAction = next;
+    if (!inPlace) out.NextAction = next;
   }
   const errors = value.Errors;
   if (errors !== undefined) {
     if (!Array.isArray(errors)) throw new CallerIdInputError(`${where()}.Errors is ${describe(errors)}; expected an array of {"NextAction", "ErrorType"}.`);
-    const read: FlowError[] = [];
-    for (let i = 0; i < errors.length; i++) read.push(readError(errors[i], where, i));
-    out.Errors = read;
+    if (inPlace) {
+      for (let i = 0; i < errors.length; i++) {
+        const e = errors[i];
+        if (!(isObject(e) && typeof e.NextAction === 'string' && typeof e.ErrorType === 'string')) readError(e, where, i);
+      }
+    } else {
+      const read: FlowError[] = [];
+      for (let i = 0; i < errors.length; i++) read.push(readError(errors[i], where, i));
+      out.Errors = read;
+    }
   }
   const conditions = value.Conditions;
   if (conditions !== undefined) {
     if (!Array.isArray(conditions)) {
       throw new CallerIdInputError(`${where()}.Conditions is ${describe(conditions)}; expected an array of {"NextAction", "Condition": {"Operator", "Operands"}}.`);
     }
-    const read: FlowCondition[] = [];
-    for (let i = 0; i < conditions.length; i++) read.push(readCondition(conditions[i], where, i));
-    out.Conditions = read;
+    if (inPlace) {
+      for (let i = 0; i < conditions.length; i++) readCondition(conditions[i], where, i, true);
+    } else {
+      const read: FlowCondition[] = [];
+      for (let i = 0; i < conditions.length; i++) read.push(readCondition(conditions[i], where, i, false));
+      out.Conditions = read;
+    }
   }
-  return out;
+  return inPlace ? value as FlowTransitions : out;
 }
 
 function readError(value: unknown, transitions: () => string, index: number): FlowError {
@@ -307,7 +334,7 @@ function readError(value: unknown, transitions: () => string, index: number): Fl
   throw new CallerIdInputError(`${where} has NextAction ${describe(value.NextAction)} and ErrorType ${describe(value.ErrorType)}; ${expected}.`);
 }
 
-function readCondition(value: unknown, transitions: () => string, index: number): FlowCondition {
+function readCondition(value: unknown, transitions: () => string, index: number, inPlace: boolean): FlowCondition {
   const where = (): string => `${transitions()}.Conditions[${index}]`;
   const expected = 'expected {"NextAction": "<action identifier>", "Condition": {"Operator": "Equals", "Operands": ["value"]}}';
   if (!isObject(value)) throw new CallerIdInputError(`${where()} is ${describe(value)}; ${expected}.`);
@@ -319,6 +346,7 @@ function readCondition(value: unknown, transitions: () => string, index: number)
   if (!Array.isArray(operands) || !operands.every((o) => typeof o === 'string')) {
     throw new CallerIdInputError(`${where()}.Condition.Operands is ${describe(operands)}; expected an array of strings such as ["CallAnswered"].`);
   }
+  if (inPlace) return value as unknown as FlowCondition;
   // Operators are passed through unchecked, so a flow using one this library does not list still reads.
   return { NextAction: value.NextAction, Condition: { Operator: condition.Operator as ConditionOperator, Operands: [...operands] } };
 }
@@ -382,21 +410,24 @@ function nestingError(source: string): CallerIdInputError {
  */
 function nestsTooDeeply(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  const objects: object[] = [value];
-  const depths: number[] = [0];
-  while (objects.length > 0) {
-    const v = objects.pop()!;
-    const depth = depths.pop()!;
+  // The stacks are made only for a value holding an object: most parameters hold strings alone.
+  let objects: object[] | undefined;
+  let depths: number[] | undefined;
+  let v: object = value;
+  let depth = 0;
+  for (;;) {
     if (depth >= MAX_FLOW_NESTING) return true;
     for (const key in v) {
       const child: unknown = (v as Record<string, unknown>)[key];
       if (typeof child === 'object' && child !== null && Object.prototype.hasOwnProperty.call(v, key)) {
-        objects.push(child);
-        depths.push(depth + 1);
+        (objects ??= []).push(child);
+        (depths ??= []).push(depth + 1);
       }
     }
+    if (objects === undefined || objects.length === 0) return false;
+    v = objects.pop()!;
+    depth = depths!.pop()!;
   }
-  return false;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -77,7 +77,22 @@ export const RESERVED_IDENTIFIERS: readonly string[] = [
  */
 export const TERMINAL_ACTION_TYPES: readonly string[] = [ActionTypes.DISCONNECT, ActionTypes.END_FLOW, ActionTypes.END_FLOW_MODULE];
 
-const FORBIDDEN_CHARACTER = /[%:(\\/)=$,;[\]{}]/;
+const RESERVED: ReadonlySet<string> = new Set(RESERVED_IDENTIFIERS);
+
+/** The forbidden characters by code unit (all ASCII), so an identifier is judged in one loop over it. */
+const FORBIDDEN_CODES: Uint8Array = (() => {
+  const codes = new Uint8Array(128);
+  for (const c of FORBIDDEN_IDENTIFIER_CHARACTERS) codes[c.charCodeAt(0)] = 1;
+  return codes;
+})();
+
+function hasForbiddenCharacter(identifier: string): boolean {
+  for (let i = 0; i < identifier.length; i++) {
+    const c = identifier.charCodeAt(i);
+    if (c < 128 && FORBIDDEN_CODES[c] === 1) return true;
+  }
+  return false;
+}
 
 /** What is wrong with an identifier, or undefined when Connect accepts it. */
 export function identifierProblem(identifier: string): string | undefined {
@@ -86,11 +101,11 @@ export function identifierProblem(identifier: string): string | undefined {
     return `is ${identifier.length} characters long; at most ${MAX_IDENTIFIER_LENGTH} are accepted`;
   }
   // One scan for the common case of a clean identifier; the list of offending characters only on failure.
-  if (FORBIDDEN_CHARACTER.test(identifier)) {
+  if (hasForbiddenCharacter(identifier)) {
     const forbidden = FORBIDDEN_IDENTIFIER_CHARACTERS.filter((c) => identifier.includes(c));
     return `contains ${forbidden.map((c) => `"${c}"`).join(', ')}; none of ${FORBIDDEN_IDENTIFIER_CHARACTERS.join(' ')} is accepted`;
   }
-  if (RESERVED_IDENTIFIERS.includes(identifier)) {
+  if (RESERVED.has(identifier)) {
     return `is reserved; ${RESERVED_IDENTIFIERS.join(', ')} are not accepted`;
   }
   return undefined;
@@ -111,23 +126,25 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
     error(FlowStructureRuleDefinitions.VERSION, `Version is ${JSON.stringify(flow.Version)}; only "${FLOW_LANGUAGE_VERSION}" is accepted.`);
   }
 
+  const actions = flow.Actions;
   const ids = new Set<string>();
-  const reported = new Set<string>();
-  for (const action of flow.Actions) {
-    const id = action.Identifier;
-    if (ids.has(id)) {
+  let reported: Set<string> | undefined;
+  for (let i = 0; i < actions.length; i++) {
+    const id = actions[i].Identifier;
+    const size = ids.size;
+    ids.add(id);
+    if (ids.size === size) {
+      reported ??= new Set();
       if (!reported.has(id)) {
         error(FlowStructureRuleDefinitions.DUPLICATE_IDENTIFIER, `Identifier "${id}" is used by more than one action; each action needs its own identifier.`, id);
         reported.add(id);
       }
-    } else {
-      ids.add(id);
     }
     const problem = identifierProblem(id);
     if (problem) error(FlowStructureRuleDefinitions.INVALID_IDENTIFIER, `Identifier "${id}" ${problem}.`, id);
   }
 
-  if (flow.Actions.length === 0) {
+  if (actions.length === 0) {
     error(FlowStructureRuleDefinitions.START_ACTION, 'The flow has no actions; StartAction must name one of them.');
   } else if (!ids.has(flow.StartAction)) {
     error(
@@ -136,9 +153,12 @@ export function validateFlowStructure(flow: FlowDocument, knownContentLength?: n
     );
   }
 
-  for (const action of flow.Actions) {
+  const targets = new ActionTargets(ids);
+  for (let i = 0; i < actions.length; i++) {
+    const action = actions[i];
+    targets.following = i + 1 < actions.length ? actions[i + 1].Identifier : undefined;
     // The branch descriptions are only built for an action that has a dangling transition.
-    if (!hasDanglingTransition(action, ids)) continue;
+    if (!targets.anyDangling(action)) continue;
     for (const { target, via } of transitionTargets(action)) {
       if (!ids.has(target)) {
         error(
@@ -240,13 +260,33 @@ export function validateFlowCompleteness(flow: FlowDocument, flowType?: ContactF
   return findings;
 }
 
-/** Whether a transition of the action goes to an identifier not in `ids`; allocates nothing, as it runs on every action. */
-function hasDanglingTransition(action: FlowAction, ids: ReadonlySet<string>): boolean {
-  const t = action.Transitions;
-  if (t.NextAction !== undefined && !ids.has(t.NextAction)) return true;
-  if (t.Conditions !== undefined) for (const c of t.Conditions) if (!ids.has(c.NextAction)) return true;
-  if (t.Errors !== undefined) for (const e of t.Errors) if (!ids.has(e.NextAction)) return true;
-  return false;
+/**
+ * Tells whether transitions go to actions of the flow. Most transitions go to the action written next or to the
+ * target met last (the shared error handler, the Disconnect), and comparing with those two is cheaper than hashing
+ * the identifier again; anything else is looked up. Allocates nothing, as it runs on every action.
+ */
+class ActionTargets {
+  /** The identifier of the action after the one being judged. */
+  public following: string | undefined;
+  private last: string | undefined;
+
+  constructor(private readonly ids: ReadonlySet<string>) {}
+
+  /** Whether a transition of the action goes to an identifier that is not an action of the flow. */
+  public anyDangling(action: FlowAction): boolean {
+    const t = action.Transitions;
+    if (t.NextAction !== undefined && !this.isAction(t.NextAction)) return true;
+    if (t.Conditions !== undefined) for (const c of t.Conditions) if (!this.isAction(c.NextAction)) return true;
+    if (t.Errors !== undefined) for (const e of t.Errors) if (!this.isAction(e.NextAction)) return true;
+    return false;
+  }
+
+  private isAction(target: string): boolean {
+    if (target === this.following || target === this.last) return true;
+    if (!this.ids.has(target)) return false;
+    this.last = target;
+    return true;
+  }
 }
 
 /** Where an action can send the contact: its next action, its condition branches and its error branches. */
