@@ -80,6 +80,8 @@ describe('the npm package', () => {
       .flatMap((e) => (e.isDirectory() ? sources(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
     const expected = [
       'package.json', 'README.md', 'LICENSE', 'ARCHITECTURE.md', 'API.md', '.jsii', 'dist/bin/connect-caller-id.js', 'dist/handler/index.js',
+      // aws-cdk-lib's entry point, the deploy-time check function's handler, which calls index.js.
+      'dist/handler/__entrypoint__.js',
       // The licences of the packages the two bundles hold.
       'dist/handler/THIRD-PARTY-NOTICES.txt', 'dist/lib/core/THIRD-PARTY-NOTICES.txt',
       ...sources('lib').flatMap((f) => [`dist/${f.replace(/\.ts$/, '.js')}`, `dist/${f.replace(/\.ts$/, '.d.ts')}`]),
