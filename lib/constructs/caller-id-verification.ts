@@ -1,7 +1,6 @@
 import { CfnResource, CustomResource, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'crypto';
@@ -26,7 +25,7 @@ export interface NumberUse {
 export const LOG_GROUP_ENVIRONMENT_VARIABLE = 'CALLER_ID_CHECK_LOG_GROUP';
 
 /** The newest Node.js runtime the pinned aws-cdk-lib offers; scripts/bundle-handler.js bundles for it (node24). */
-const HANDLER_RUNTIME = 'nodejs24.x';
+const HANDLER_RUNTIME = lambda.Runtime.NODEJS_24_X;
 /** The function's timeout; the handler keeps its own deadline 15 s before it, to answer with a reason. */
 const HANDLER_TIMEOUT_SECONDS = 300;
 /**
@@ -269,8 +268,8 @@ class CallerIdCheckProvider extends Construct {
     });
     const asset = lambda.Code.fromAsset(handlerAssetPath());
     const { s3Location } = asset.bind(this);
-    const fn = new CfnFunction(this, 'Handler', {
-      runtime: HANDLER_RUNTIME,
+    const fn = new lambda.CfnFunction(this, 'Handler', {
+      runtime: HANDLER_RUNTIME.name,
       handler: '__entrypoint__.handler',
       code: { s3Bucket: s3Location!.bucketName, s3Key: s3Location!.objectKey },
       timeout: HANDLER_TIMEOUT_SECONDS,
