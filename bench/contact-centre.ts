@@ -5,10 +5,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import { CfnContactFlow, CfnQueue } from 'aws-cdk-lib/aws-connect';
 import {
   CallerId, ClaimedNumber, ClaimedNumbers, ContactFlowType, OutboundQueue, OutboundWhisperFlow,
-  PhoneNumberType, TransferDestination, TransferToPhoneNumberFlow,
+  TransferDestination, TransferToPhoneNumberFlow,
 } from '../lib';
 import { FlowBuilder } from '../lib/core/flow/builder';
 import { ActionTypes } from '../lib/core/flow/model';
+import { claimedNumbers, INSTANCE_ARN } from './inventory-fixture';
+
+export { claimedNumbers, INSTANCE_ARN };
 
 /** The size of a benchmarked contact centre. */
 export interface CentreSize {
@@ -16,21 +19,10 @@ export interface CentreSize {
   readonly numbers: number;
 }
 
-export const INSTANCE_ARN = 'arn:aws:connect:ap-northeast-1:123456789012:instance/0f3c7a52-6d1e-4b8a-9c57-1e2f3a4b5c6d';
 const HOURS_ARN = `${INSTANCE_ARN}/operating-hours/2d3e4f50-6172-4839-a4b5-c6d7e8f90a1b`;
 /** Queue, whisper flow and transfer flow: three resources a unit, so 100 units keep a stack well under 500. */
 const UNITS_PER_STACK = 100;
 const ENV = { account: '123456789012', region: 'ap-northeast-1' };
-
-/** `count` claimed Japanese 050 DIDs with their phone-number ARNs. */
-export function claimedNumbers(count: number): ClaimedNumber[] {
-  return Array.from({ length: count }, (_, i) => ({
-    number: `+8150${10_000_000 + i}`,
-    type: PhoneNumberType.DID,
-    countryCode: 'JP',
-    arn: `arn:aws:connect:ap-northeast-1:123456789012:phone-number/5e1f0000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
-  }));
-}
 
 function outdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));

@@ -49,8 +49,13 @@ export async function checkFiles(files: readonly string[], request: CheckRequest
 }
 
 export function checkFilesInProcess(files: readonly string[], request: CheckRequest): FileResult[] {
+  return files.map(fileChecker(request));
+}
+
+/** Checks one file at a time against the request, its inventory indexed once for all of them. */
+export function fileChecker(request: CheckRequest): (file: string) => FileResult {
   const inventory = new Inventory(request.inventory.instanceArn, request.inventory.numbers);
-  return files.map((file) => checkFile(file, inventory, request));
+  return (file) => checkFile(file, inventory, request);
 }
 
 function runWorker(files: readonly string[], request: CheckRequest): Promise<FileResult[]> {
