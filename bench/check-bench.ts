@@ -11,6 +11,9 @@ import { performance } from 'perf_hooks';
 import { CheckRequest, FileResult, fileChecker } from '../lib/cli/check-files';
 import { buildCheckReport } from '../lib/cli/check-report';
 import { renderReport, ReportFormat } from '../lib/cli/report-formats';
+import { readFlowExport } from '../lib/core/flow/reader';
+import { readFlowFile } from '../lib/core/json-text';
+import { printable } from '../lib/core/printable';
 import { claimedNumbers, INSTANCE_ARN } from './inventory-fixture';
 import { writeExportedFlows } from './export-flows';
 
@@ -34,7 +37,12 @@ const BATCH = 100;
  * and then checked, alternately, so neither always runs on a warmer cache), and each figure is the sum over the
  * batches. Machine speed that drifts over seconds then affects both alike, which alternating whole runs of
  * seconds each does not. The report is built and rendered once over all files, as the command does, and its
- * time is added to check's. Each figure is the median of `repeats` such runs.
+ * time is added to check's. `checkVsParseRatio` is the median over `repeats` runs of each run's ratio, with the
+ * lowest and highest beside it.
+ *
+ * `readingVsParseRatio` is measured the same way for what check does before any rule (read, decode, parse with
+ * duplicate keys refused and action offsets found, read the actions): what the positions and the refusal of
+ * duplicate keys cost, apart from the rules.
  *
  * Run it in a process of its own (as `npm run bench` does): `check` never loads aws-cdk-lib, and aws-cdk-lib
  * wraps every `fs` function in a timer when it loads, which would charge check's four calls per file (open,
@@ -48,55 +56,82 @@ export function checkVsParseFigures(work: string, count = 5000, repeats = 7) {
   const files = writeExportedFlows(path.join(work, 'check-vs-parse'), count, numbers.map((n) => n.number));
   const request: CheckRequest = { inventory: { instanceArn: INSTANCE_ARN, numbers }, approvedExternalNumbers: {} };
   const cwd = process.cwd();
-  const batches = Array.from({ length: Math.ceil(files.length / BATCH) }, (_, i) => files.slice(i * BATCH, (i + 1) * BATCH));
   let findings = 0;
-  const run = (alternate: number): { check: number; parse: number } => {
-    let checkMs = 0;
+  const check: Stage<{ checkOne: (file: string) => FileResult; checked: FileResult[] }> = {
+    start: () => ({ checkOne: fileChecker(request), checked: [] }),
+    file: (state, file) => { state.checked.push(state.checkOne(file)); },
+    end: (state) => {
+      renderReport(buildCheckReport(state.checked, request.inventory, [], cwd), ReportFormat.SARIF, { cwd, toolVersion: 'bench' });
+      findings = state.checked.reduce((n, f) => n + f.findings.length + (f.unreadable !== undefined ? 1 : 0), 0);
+    },
+  };
+  // What check does before any rule: read and decode the file, parse it refusing duplicate keys and finding
+  // where each action starts (the positions SARIF reports), and read the actions.
+  const reading: Stage<undefined> = {
+    start: () => undefined,
+    file: (_, file) => { readFlowExport(readFlowFile(file), printable(file), { actionOffsets: true, inPlace: true }); },
+    end: () => undefined,
+  };
+  const checkRuns = pairedRuns(files, check, repeats);
+  const readingRuns = pairedRuns(files, reading, repeats);
+  fs.rmSync(path.join(work, 'check-vs-parse'), { recursive: true, force: true });
+  const checkMs = median(checkRuns.stage);
+  return {
+    checkInProcessMs: round(checkMs),
+    jsonParseFilesMs: round(median(checkRuns.parse)),
+    checkInProcessFlowsPerSecond: round(count / (checkMs / 1000)),
+    checkVsParseRatio: round(median(checkRuns.ratio)),
+    checkVsParseRatioRange: [round(Math.min(...checkRuns.ratio)), round(Math.max(...checkRuns.ratio))],
+    readingVsParseRatio: round(median(readingRuns.ratio)),
+    readingVsParseRatioRange: [round(Math.min(...readingRuns.ratio)), round(Math.max(...readingRuns.ratio))],
+    checkVsParseFindings: findings,
+  };
+}
+
+/** Work done file by file, with what it sets up before the first file and finishes after the last. */
+interface Stage<S> {
+  readonly start: () => S;
+  readonly file: (state: S, file: string) => void;
+  readonly end: (state: S) => void;
+}
+
+/**
+ * The stage's milliseconds and `readFileSync` + `JSON.parse`'s over the same files, timed side by side in
+ * batches of `BATCH` files (the stage first in one batch, the parse first in the next), and their ratio, for a
+ * warm-up run and then each of `repeats` runs.
+ */
+function pairedRuns<S>(files: readonly string[], stage: Stage<S>, repeats: number): { stage: number[]; parse: number[]; ratio: number[] } {
+  const runs = { stage: [] as number[], parse: [] as number[], ratio: [] as number[] };
+  for (let r = -1; r < repeats; r++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    let stageMs = 0;
     let parseMs = 0;
-    let start = performance.now();
-    const checkOne = fileChecker(request);
-    checkMs += performance.now() - start;
-    const checked: FileResult[] = [];
-    for (const [i, batch] of batches.entries()) {
-      for (const parseFirst of (i + alternate) % 2 === 0 ? [false, true] : [true, false]) {
-        start = performance.now();
+    let started = performance.now();
+    const state = stage.start();
+    stageMs += performance.now() - started;
+    for (let b = 0; b * BATCH < files.length; b++) {
+      const batch = files.slice(b * BATCH, (b + 1) * BATCH);
+      for (const parseFirst of (b + r) % 2 === 0 ? [false, true] : [true, false]) {
+        started = performance.now();
         if (parseFirst) {
           for (const file of batch) JSON.parse(fs.readFileSync(file, 'utf8'));
-          parseMs += performance.now() - start;
+          parseMs += performance.now() - started;
         } else {
-          for (const file of batch) checked.push(checkOne(file));
-          checkMs += performance.now() - start;
+          for (const file of batch) stage.file(state, file);
+          stageMs += performance.now() - started;
         }
       }
     }
-    start = performance.now();
-    const report = buildCheckReport(checked, request.inventory, [], cwd);
-    renderReport(report, ReportFormat.SARIF, { cwd, toolVersion: 'bench' });
-    checkMs += performance.now() - start;
-    findings = checked.reduce((n, f) => n + f.findings.length + (f.unreadable !== undefined ? 1 : 0), 0);
-    return { check: checkMs, parse: parseMs };
-  };
-  // One run first, so module loading and the first compilation are in neither figure.
-  run(0);
-  const runs: { check: number[]; parse: number[]; ratio: number[] } = { check: [], parse: [], ratio: [] };
-  for (let r = 0; r < repeats; r++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const { check, parse } = run(r);
-    runs.check.push(check);
-    runs.parse.push(parse);
-    runs.ratio.push(parse / check);
+    started = performance.now();
+    stage.end(state);
+    stageMs += performance.now() - started;
+    // The first run, for module loading and the first compilation, is in no figure.
+    if (r < 0) continue;
+    runs.stage.push(stageMs);
+    runs.parse.push(parseMs);
+    runs.ratio.push(parseMs / stageMs);
   }
-  fs.rmSync(path.join(work, 'check-vs-parse'), { recursive: true, force: true });
-  const checkMs = median(runs.check);
-  const parseMs = median(runs.parse);
-  return {
-    checkInProcessMs: round(checkMs),
-    jsonParseFilesMs: round(parseMs),
-    checkInProcessFlowsPerSecond: round(count / (checkMs / 1000)),
-    checkVsParseRatio: round(median(runs.ratio)),
-    checkVsParseRatioRange: [round(Math.min(...runs.ratio)), round(Math.max(...runs.ratio))],
-    checkVsParseFindings: findings,
-  };
+  return runs;
 }
 
 function main(): void {
