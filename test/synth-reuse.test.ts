@@ -47,6 +47,18 @@ describe('numbers declared in several stacks', () => {
     // The type recorded in the inventory is what the rules go by: a UIFN cannot place outbound calls.
     expect(errorsOf(second).map((e) => e.message).join('\n')).toContain('CALLER_ID_UIFN_NO_OUTBOUND');
   });
+  test('GIVEN one list declared in two stacks and an entry changed in place in between THEN the second stack judges the changed entry', () => {
+    const app = new App();
+    const numbers: ClaimedNumber[] = [{ ...SALES }];
+    const first = new Stack(app, 'First', { env: ENV });
+    whisperIn(first, numbers, SALES.number);
+    (numbers[0] as { type: PhoneNumberType }).type = PhoneNumberType.UIFN;
+    const second = new Stack(app, 'Second', { env: ENV });
+    whisperIn(second, numbers, SALES.number);
+
+    expect(errorsOf(first)).toEqual([]);
+    expect(errorsOf(second).map((e) => e.message).join('\n')).toContain('CALLER_ID_UIFN_NO_OUTBOUND');
+  });
 });
 
 describe('the deploy-time check keeps the logical id aws-cdk-lib gives it', () => {
