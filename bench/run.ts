@@ -1,39 +1,41 @@
 /**
  * `npm run bench`: measures what the guard costs at contact-centre scale and writes bench/results.json.
- * Every figure is the median of repeated runs in this one process; every comparison is measured side by side.
+ * Every figure is the median of repeated runs; every comparison is measured side by side, its variants interleaved.
+ * Each synth sample runs in a Node.js process of its own, as `cdk synth` runs an app once per process.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { App } from 'aws-cdk-lib';
 import { createConnectClient } from '../lib/lookup/connect-client';
 import { listClaimedNumbers } from '../lib/lookup/list-claimed-numbers';
 import { generateNumbers, startConnectEndpoint } from '../test/support/connect-endpoint';
-import { CentreSize, claimedNumbers, INSTANCE_ARN, rawFlows, synthWithConstructs, synthWithL1 } from './contact-centre';
+import { CentreSize, claimedNumbers, INSTANCE_ARN } from './contact-centre';
 import { writeExportedFlows } from './export-flows';
-import { addCallerIdChecks } from './checks';
 import { exampleSynthFigures } from './synth-bench';
 import { deployCheckFigures } from './deploy-check-bench';
 import { badInputFigures, parseFigures } from './input-bench';
 import type { checkVsParseFigures } from './check-bench';
+import type { SynthSample, SynthVariant } from './synth-sample';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
 const CLI = path.join(DIST, 'bin', 'connect-caller-id.js');
 const RSS_PRELOAD = path.join(DIST, 'bench', 'max-rss.js');
+const SYNTH_SAMPLE = path.join(DIST, 'bench', 'synth-sample.js');
 
-interface Scale extends CentreSize {
+export interface Scale extends CentreSize {
   readonly name: string;
   readonly flows: number;
   readonly lookupNumbers: number;
-  readonly repeats: number;
+  /** Synth samples per variant, each in a process of its own. */
+  readonly synthRepeats: number;
 }
 
 const SCALES: Scale[] = [
-  { name: 'full', queues: 1000, numbers: 5000, flows: 5000, lookupNumbers: 10_000, repeats: 5 },
-  { name: 'tenth', queues: 100, numbers: 500, flows: 500, lookupNumbers: 1000, repeats: 7 },
+  { name: 'full', queues: 1000, numbers: 5000, flows: 5000, lookupNumbers: 10_000, synthRepeats: 5 },
+  { name: 'tenth', queues: 100, numbers: 500, flows: 500, lookupNumbers: 1000, synthRepeats: 5 },
 ];
 
 const AWS_ENV = {
@@ -47,15 +49,6 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Times one synth and removes the cloud assembly it wrote, outside the timing. */
-function timeSynthMs(synth: () => string): number {
-  const start = performance.now();
-  const directory = synth();
-  const ms = performance.now() - start;
-  fs.rmSync(directory, { recursive: true, force: true });
-  return ms;
-}
-
 async function timeAsyncMs<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();
   const value = await fn();
@@ -65,7 +58,7 @@ async function timeAsyncMs<T>(fn: () => Promise<T>): Promise<{ ms: number; value
 interface ProcessRun { readonly ms: number; readonly code: number | null; readonly maxRssKiB: number; readonly stderr: string }
 
 /**
- * Lets this process's garbage from the synth runs be collected before a child process is timed: on two cores,
+ * Lets this process's garbage be collected before a child process is timed: on two cores,
  * V8's background collection would otherwise compete with the child.
  */
 async function settle(): Promise<void> {
@@ -93,24 +86,57 @@ function runNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessRu
   });
 }
 
-async function synthFigures(scale: Scale) {
-  const numbers = claimedNumbers(scale.numbers);
-  const flows = rawFlows(scale, numbers);
-  const runs: Record<string, number[]> = { ours: [], oursSynthOnly: [], raw: [], rawChecked: [], rawCheckedSynthOnly: [] };
-  // Interleaved, so drift in the machine's speed affects every variant alike.
-  for (let i = 0; i < scale.repeats; i++) {
-    runs.ours.push(timeSynthMs(() => synthWithConstructs(scale, numbers)));
-    runs.oursSynthOnly.push(timeSynthMs(() => synthWithConstructs(scale, numbers, false)));
-    runs.raw.push(timeSynthMs(() => synthWithL1(scale, numbers, flows)));
-    runs.rawChecked.push(timeSynthMs(() => synthWithL1(scale, numbers, flows, (app: App) => addCallerIdChecks(app, numbers))));
-    runs.rawCheckedSynthOnly.push(timeSynthMs(() => synthWithL1(scale, numbers, flows, (app: App) => addCallerIdChecks(app, numbers, false))));
+/**
+ * One timed synth of `variant` at `scale`, in a Node.js process of its own (bench/synth-sample.ts): as `cdk synth`
+ * runs an app, once per process. In one process, aws-cdk-lib keeps every synthesized app reachable (its global
+ * token map), so each sample would start with the heaps of all before it (hundreds of MB after a few) and pay
+ * the collections of them, and with code that earlier samples compiled and optimized, which no real synth has.
+ */
+function synthSample(variant: SynthVariant, scale: Scale): SynthSample {
+  const child = spawnSync(process.execPath, ['--expose-gc', SYNTH_SAMPLE, variant, String(scale.queues), String(scale.numbers)], {
+    cwd: ROOT, encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`the ${variant} synth at ${scale.queues} queues exited ${child.status}: ${child.stderr}`);
+  return JSON.parse(child.stdout);
+}
+
+/** The median of `values` with their smallest and largest. */
+function spread(values: number[]): { median: number; min: number; max: number } {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+/**
+ * The synth comparisons. Each sample is one synth in a fresh process; the variants are interleaved within each
+ * repeat, so drift in the machine's speed affects every variant alike. The ratios are of the medians; beside
+ * them, the ratios of each repeat's samples (taken seconds apart) give their spread.
+ */
+export async function synthFigures(scale: Scale) {
+  const variants: SynthVariant[] = ['ours', 'oursSynthOnly', 'raw', 'rawChecked', 'rawCheckedSynthOnly'];
+  const runs = Object.fromEntries(variants.map((v) => [v, [] as SynthSample[]])) as Record<SynthVariant, SynthSample[]>;
+  for (let i = 0; i < scale.synthRepeats; i++) {
+    for (const v of variants) runs[v].push(synthSample(v, scale));
   }
-  const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]));
+  const ms = (v: SynthVariant) => runs[v].map((r) => r.ms);
+  const m = Object.fromEntries(variants.map((v) => [v, median(ms(v))])) as Record<SynthVariant, number>;
+  const paired = (of: (i: number) => number) => spread(runs.raw.map((_, i) => of(i)));
+  const ratio = paired((i) => runs.ours[i].ms / runs.raw[i].ms);
+  const ratioSynthOnly = paired((i) => runs.oursSynthOnly[i].ms / runs.raw[i].ms);
+  const checks = paired((i) => (runs.rawChecked[i].ms - runs.raw[i].ms) / runs.raw[i].ms);
+  const checksSynthOnly = paired((i) => (runs.rawCheckedSynthOnly[i].ms - runs.raw[i].ms) / runs.raw[i].ms);
   return {
     constructsMs: m.ours, constructsSynthOnlyMs: m.oursSynthOnly, l1Ms: m.raw,
     synthOverheadRatio: m.ours / m.raw, synthOverheadRatioSynthOnly: m.oursSynthOnly / m.raw,
     l1WithChecksMs: m.rawChecked, l1WithChecksSynthOnlyMs: m.rawCheckedSynthOnly,
     checksOverheadFraction: (m.rawChecked - m.raw) / m.raw, checksOverheadFractionSynthOnly: (m.rawCheckedSynthOnly - m.raw) / m.raw,
+    synthOverheadRatioPairedMedian: ratio.median, synthOverheadRatioPairedMin: ratio.min, synthOverheadRatioPairedMax: ratio.max,
+    synthOverheadRatioSynthOnlyPairedMedian: ratioSynthOnly.median,
+    synthOverheadRatioSynthOnlyPairedMin: ratioSynthOnly.min, synthOverheadRatioSynthOnlyPairedMax: ratioSynthOnly.max,
+    checksOverheadFractionPairedMedian: checks.median, checksOverheadFractionPairedMin: checks.min, checksOverheadFractionPairedMax: checks.max,
+    checksOverheadFractionSynthOnlyPairedMedian: checksSynthOnly.median,
+    checksOverheadFractionSynthOnlyPairedMin: checksSynthOnly.min, checksOverheadFractionSynthOnlyPairedMax: checksSynthOnly.max,
+    synthSamples: scale.synthRepeats,
+    /** The largest heap in use when a timed synth started: what each sample carries in from before it. */
+    synthHeapBeforeMaxMiB: Math.max(...variants.flatMap((v) => runs[v].map((r) => r.heapBeforeMiB))),
   };
 }
 
@@ -190,6 +216,11 @@ async function startupFigures() {
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** `figure`'s paired per-repeat median with its range, as the table shows it. */
+function pairedSpread(figures: Record<string, number>, figure: string): string {
+  return `${figures[`${figure}PairedMedian`]} (${figures[`${figure}PairedMin`]}-${figures[`${figure}PairedMax`]})`;
+}
+
 /**
  * `checkVsParseFigures` in a process of its own, as the `check` command runs: without aws-cdk-lib loaded (it wraps
  * every `fs` function in a timer) and without the heap this process keeps from its synth runs.
@@ -207,11 +238,6 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpu: cpus[0]?.model, cores: cpus.length, memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
   };
-  // One small synth first, so one-time initialization (module loading, CloudFormation validation engine) is not in any figure.
-  const warm = claimedNumbers(100);
-  timeSynthMs(() => synthWithConstructs({ queues: 10, numbers: 100 }, warm));
-  timeSynthMs(() => synthWithL1({ queues: 10, numbers: 100 }, warm, rawFlows({ queues: 10, numbers: 100 }, warm)));
-
   const byScale: Record<string, Record<string, number>> = {};
   for (const scale of SCALES) {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${scale.name}-`));
@@ -258,10 +284,12 @@ async function main(): Promise<void> {
     ['synth, raw L1 (ms)', full.l1Ms, byScale.tenth.l1Ms, ''],
     ['synth, constructs (ms)', full.constructsMs, byScale.tenth.constructsMs, ''],
     ['synthOverheadRatio', full.synthOverheadRatio, byScale.tenth.synthOverheadRatio, '<= 1.3'],
+    ['synthOverheadRatio of paired samples: median (min-max)', pairedSpread(full, 'synthOverheadRatio'), pairedSpread(byScale.tenth, 'synthOverheadRatio'), ''],
     ['synth, constructs, deployTimeCheck off (ms)', full.constructsSynthOnlyMs, byScale.tenth.constructsSynthOnlyMs, ''],
     ['synthOverheadRatioSynthOnly', full.synthOverheadRatioSynthOnly, byScale.tenth.synthOverheadRatioSynthOnly, ''],
     ['synth, raw L1 + CallerIdChecks (ms)', full.l1WithChecksMs, byScale.tenth.l1WithChecksMs, ''],
     ['checksOverheadFraction', full.checksOverheadFraction, byScale.tenth.checksOverheadFraction, '<= 0.10'],
+    ['checksOverheadFraction of paired samples: median (min-max)', pairedSpread(full, 'checksOverheadFraction'), pairedSpread(byScale.tenth, 'checksOverheadFraction'), ''],
     ['synth, raw L1 + CallerIdChecks, deployTimeCheck off (ms)', full.l1WithChecksSynthOnlyMs, byScale.tenth.l1WithChecksSynthOnlyMs, ''],
     ['checksOverheadFractionSynthOnly', full.checksOverheadFractionSynthOnly, byScale.tenth.checksOverheadFractionSynthOnly, ''],
     ['check, all flows (ms)', full.checkAllMs, byScale.tenth.checkAllMs, ''],
@@ -288,7 +316,9 @@ async function main(): Promise<void> {
   console.log(`written to bench/results.json in ${results.benchSeconds} s`);
 }
 
-main().catch((e) => {
-  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -113,13 +113,18 @@ export class AppIndex {
       } catch (e) {
         if (!(e instanceof CallerIdInputError)) throw e;
       }
-      const type = literal(flow.type) ?? read?.type;
-      const callerIds = (read ? callerIdUses(read.flow) : [])
-        .filter((u) => u.actionType === ActionTypes.CALL_PHONE_NUMBER && u.value !== undefined).map((u) => u.value!);
-      facts = { ...(type !== undefined ? { type } : {}), dynamic: read ? usesDynamicCallerId(read.flow) : false, callerIds };
+      facts = flowFactsOf(flow, read);
       this.facts.set(flow, facts);
     }
     return facts;
+  }
+
+  /**
+   * Records what `flow` holds from its content as the caller read it (undefined when unreadable), so that the
+   * queue whose outbound flow it is does not read and parse the content a second time.
+   */
+  public flowRead(flow: CfnContactFlow, read: TemplateFlowContent | undefined): void {
+    if (!this.facts.has(flow)) this.facts.set(flow, flowFactsOf(flow, read));
   }
 
   private keys(stack: Stack) {
@@ -139,6 +144,13 @@ export class AppIndex {
     }
     return keys;
   }
+}
+
+function flowFactsOf(flow: CfnContactFlow, read: TemplateFlowContent | undefined): FlowFacts {
+  const type = literal(flow.type) ?? read?.type;
+  const callerIds = (read ? callerIdUses(read.flow) : [])
+    .filter((u) => u.actionType === ActionTypes.CALL_PHONE_NUMBER && u.value !== undefined).map((u) => u.value!);
+  return { ...(type !== undefined ? { type } : {}), dynamic: read ? usesDynamicCallerId(read.flow) : false, callerIds };
 }
 
 /**

@@ -13,6 +13,7 @@ import { documentContent } from './flow-content';
 import { listProblems, validateName } from './props';
 import { StackBudget } from './stack-budget';
 import { brand, hasBrand } from './brand';
+import { computeLogicalIdOnce } from './logical-id';
 
 /** What a call-progress branch does. */
 export enum CallProgressStepKind {
@@ -223,6 +224,7 @@ export class CallProgressFlow extends Construct implements ICampaignContactFlow 
       content: documentContent(this, this._flowDocument),
       description: props.description,
     });
+    computeLogicalIdOnce(this.resource);
     this.flowArn = this.resource.attrContactFlowArn;
     StackBudget.of(Stack.of(this)).addFlow(this.resource);
   }

@@ -9,6 +9,7 @@ import {
 } from '../core/deploy-time-check';
 import { CallerIdContext } from '../core/rule-definition';
 import { handlerAssetPath } from './handler-asset';
+import { computeLogicalIdOnce } from './logical-id';
 import { requireValidations } from './report';
 
 /** How a construct uses a number, for the rules the check applies to it at deploy time. */
@@ -96,11 +97,8 @@ export class CallerIdVerification extends Construct {
       serviceTimeout: SERVICE_TIMEOUT,
       properties,
     });
-    // Every user's DependsOn names this resource, and aws-cdk-lib derives a logical id from the construct path
-    // (an MD5 hash) each time it resolves one: at a thousand users, a measurable share of the synth. The
-    // resource keeps the id aws-cdk-lib gives it (renames included), computed once, when first resolved.
-    const check = this.resource.node.defaultChild as CfnResource;
-    check.overrideLogicalId(Lazy.string({ produce: () => check.stack.getLogicalId(check) }));
+    // Every user's DependsOn names this resource: its logical id is resolved once for each of them.
+    computeLogicalIdOnce(this.resource.node.defaultChild as CfnResource);
   }
 
   /** Registers `number` as used by `user`, which then deploys only after the check passed. */

@@ -397,26 +397,56 @@ export class ClaimedNumbers extends Construct {
 
 /**
  * The documents already read from a list of declared numbers. An app usually declares the same numbers in each of
- * its stacks: they are read (and their inventory indexed) once, while a list changed in between is read again.
+ * its stacks: they are read (and their inventory indexed) once, while a list changed in between is read again. A
+ * list is known by its entries and their fields, compared one by one with a copy taken when it was read: cheaper
+ * than serializing thousands of entries for each stack.
  */
-const declaredDocuments = new WeakMap<readonly ClaimedNumber[], { readonly instanceArn: string; readonly text: string; readonly doc: InventoryDocument }>();
+const declaredDocuments = new WeakMap<readonly ClaimedNumber[], {
+  readonly instanceArn: string; readonly entries: readonly object[]; readonly fields: readonly (readonly [string, unknown][])[]; readonly doc: InventoryDocument;
+}>();
+
 const inventories = new WeakMap<InventoryDocument, { readonly instanceArn: string; readonly documents: readonly InventoryDocument[]; readonly inventory: Inventory }>();
 
-/** The inventory document of numbers declared in code; throws `CallerIdInputError` naming `source` when they are not valid. */
+/** The document of numbers declared in code; throws `CallerIdInputError` naming `source` when they are not valid. */
 function readDeclaredNumbers(targetArn: string, numbers: ClaimedNumber[], source: string): InventoryDocument {
   if (!Array.isArray(numbers)) return parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
-  let text: string | undefined;
-  try {
-    // A hole in the list serializes as null, which the reader would refuse: such a list is always read again.
-    if (Object.keys(numbers).length === numbers.length) text = JSON.stringify(numbers);
-  } catch {
-    // Not serializable (a cycle, a BigInt): the reader says what is wrong with it.
-  }
   const known = declaredDocuments.get(numbers);
-  if (text !== undefined && known && known.instanceArn === targetArn && known.text === text) return known.doc;
+  if (known && known.instanceArn === targetArn && sameEntries(numbers, known.entries, known.fields)) return known.doc;
   const doc = parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
-  if (text !== undefined) declaredDocuments.set(numbers, { instanceArn: targetArn, text, doc });
+  const fields = snapshot(numbers);
+  if (fields !== undefined) declaredDocuments.set(numbers, { instanceArn: targetArn, entries: [...numbers], fields, doc });
   return doc;
+}
+
+/**
+ * Each entry's own fields, when every entry is an object whose fields are all primitive values (what a valid
+ * declared number is); undefined otherwise (a hole, a nested object), and such a list is always read again.
+ */
+function snapshot(numbers: readonly ClaimedNumber[]): [string, unknown][][] | undefined {
+  const fields: [string, unknown][][] = [];
+  for (let i = 0; i < numbers.length; i++) {
+    if (!(i in numbers)) return undefined;
+    const entry: unknown = numbers[i];
+    if (typeof entry !== 'object' || entry === null) return undefined;
+    const own = Object.entries(entry);
+    if (own.some(([, v]) => typeof v === 'object' && v !== null || typeof v === 'function')) return undefined;
+    fields.push(own);
+  }
+  return fields;
+}
+
+function sameEntries(numbers: readonly ClaimedNumber[], entries: readonly object[], fields: readonly (readonly [string, unknown][])[]): boolean {
+  if (numbers.length !== entries.length) return false;
+  for (let i = 0; i < numbers.length; i++) {
+    const entry = numbers[i] as unknown as Record<string, unknown>;
+    if (entry !== entries[i]) return false;
+    const before = fields[i];
+    if (Object.keys(entry).length !== before.length) return false;
+    for (const [key, value] of before) {
+      if (!Object.prototype.hasOwnProperty.call(entry, key) || entry[key] !== value) return false;
+    }
+  }
+  return true;
 }
 
 /** The inventory over `documents`, indexed once for the same documents of the same instance (documents are not changed once read). */
@@ -455,16 +485,30 @@ class StackClaims {
     this.numbers.push(numbers);
   }
 
-  /** Every claim under the stack, indexed once. */
+  /**
+   * Every claim under the stack, indexed once, when first read: a stack whose inventory holds no number that a
+   * claim of the stack was claimed with never walks its tree for them.
+   */
   public get facts(): ClaimsOfStack {
     if (!this._facts) {
       const stack = this.stack;
-      const claims = stack.node.findAll().filter(ClaimedPhoneNumber.isClaimedPhoneNumber);
+      let index: { descriptions: Set<string>; paths: Set<string>; logicalIds: Set<string> } | undefined;
+      const claims = () => {
+        if (!index) {
+          const all = stack.node.findAll().filter(ClaimedPhoneNumber.isClaimedPhoneNumber);
+          index = {
+            descriptions: new Set(all.map((c) => c.description)),
+            paths: new Set(all.map((c) => c.node.path)),
+            logicalIds: new Set(all.map((c) => Stack.of(c.resource).resolve(c.resource.logicalId) as string)),
+          };
+        }
+        return index;
+      };
       this._facts = {
         stackPath: stack.node.path,
-        descriptions: new Set(claims.map((c) => c.description)),
-        paths: new Set(claims.map((c) => c.node.path)),
-        logicalIds: new Set(claims.map((c) => Stack.of(c.resource).resolve(c.resource.logicalId) as string)),
+        get descriptions() { return claims().descriptions; },
+        get paths() { return claims().paths; },
+        get logicalIds() { return claims().logicalIds; },
         defaultLogicalId: (path) => defaultLogicalId(stack.node.path, path),
       };
     }

@@ -17,6 +17,7 @@ import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
 import { brand, hasBrand } from './brand';
+import { computeLogicalIdOnce } from './logical-id';
 
 export interface ExportedFlowProps {
   readonly claimedNumbers: ClaimedNumbers;
@@ -110,6 +111,7 @@ export class ExportedFlow extends Construct {
       content: Stack.of(this).toJsonString(flow),
       description: props.description,
     });
+    computeLogicalIdOnce(this.resource);
     this.flowArn = this.resource.attrContactFlowArn;
     StackBudget.of(Stack.of(this)).addFlow(this.resource);
     this.usesDynamicCallerId = usesDynamicCallerId(flow);

@@ -17,6 +17,7 @@ import { OutboundQueue } from './outbound-queue';
 import { listProblems, validateName } from './props';
 import { reportFindings } from './report';
 import { brand, hasBrand } from './brand';
+import { computeLogicalIdOnce } from './logical-id';
 
 /** Options of the dialling modes that reserve agents of the campaign's queue. */
 export interface AgentDiallingOptions {
@@ -205,6 +206,7 @@ export class OutboundCampaign extends Construct {
       // `owner` with their instance's ARN.
       tags: [{ key: 'owner', value: claimedNumbers.instanceArn }],
     });
+    computeLogicalIdOnce(this.resource);
     this.campaignArn = this.resource.attrArn;
     registerStaticNumbers(this, claimedNumbers, [sourceCallerId], { context: CallerIdContext.CAMPAIGN });
   }

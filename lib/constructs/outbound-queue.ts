@@ -11,6 +11,7 @@ import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
 import { brand, hasBrand } from './brand';
+import { computeLogicalIdOnce } from './logical-id';
 
 export interface OutboundQueueProps {
   readonly claimedNumbers: ClaimedNumbers;
@@ -100,6 +101,7 @@ export class OutboundQueue extends Construct {
       description: props.description,
       maxContacts: props.maxContacts,
     });
+    computeLogicalIdOnce(this.resource);
     // The number is registered once the queue is one resource, so the deploy-time check's DependsOn goes straight
     // onto it instead of through a construct dependency, which aws-cdk-lib resolves by walking both trees.
     let numberArn: string | undefined;

@@ -16,6 +16,7 @@ import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
 import { brand, hasBrand } from './brand';
+import { computeLogicalIdOnce } from './logical-id';
 
 /** An outbound whisper flow, set on a queue to choose the caller ID of the agents' outbound calls. */
 export interface IOutboundWhisperFlow extends IConstruct {
@@ -140,6 +141,7 @@ export class OutboundWhisperFlow extends Construct implements IOutboundWhisperFl
       content: flowContent(this, build, callerId.isDynamic ? { claimedNumbers, allowed: props.allowedCallerIds, values: guardedBy } : undefined),
       description: props.description,
     });
+    computeLogicalIdOnce(this.resource);
     StackBudget.of(Stack.of(this)).addFlow(this.resource);
     registerStaticNumbers(this, claimedNumbers, statics, { context: CallerIdContext.OUTBOUND_WHISPER });
     // The inventory's numbers a dynamic caller ID may take are verified too (claims made in the app are trusted).

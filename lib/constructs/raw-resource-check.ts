@@ -46,9 +46,11 @@ export class ResourceCheck {
       read = readTemplateFlowContent(this.stack.resolve(flow.content), 'Content');
     } catch (e) {
       if (!(e instanceof CallerIdInputError)) throw e;
+      this.index.flowRead(flow, undefined);
       this.findings.push(finding(CallerIdChecksRules.FLOW_CONTENT_UNREADABLE, e.message));
       return;
     }
+    this.index.flowRead(flow, read);
     if (read === undefined) {
       this.findings.push(finding(CallerIdChecksRules.FLOW_CONTENT_DEPLOY_TIME,
         'Content is known only at deploy time, so none of the flow\'s caller IDs can be checked before a call fails. ' +

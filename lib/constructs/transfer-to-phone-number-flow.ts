@@ -17,6 +17,7 @@ import { validateName } from './props';
 import { reportFindings } from './report';
 import { StackBudget } from './stack-budget';
 import { brand, hasBrand } from './brand';
+import { computeLogicalIdOnce } from './logical-id';
 
 /** How long the third-party call may last unless `timeout` says otherwise (the `@default` of `timeout`). */
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -179,6 +180,7 @@ export class TransferToPhoneNumberFlow extends Construct {
       content: flowContent(this, build, callerId.isDynamic ? { claimedNumbers, allowed: props.allowedCallerIds, values: guardedBy } : undefined),
       description: props.description,
     });
+    computeLogicalIdOnce(this.resource);
     StackBudget.of(Stack.of(this)).addFlow(this.resource);
     registerStaticNumbers(this, claimedNumbers, [callerId, ...(props.fallbackCallerId ? [props.fallbackCallerId] : []), ...(props.allowedCallerIds ?? [])],
       { context, ...(props.destination.isDynamic ? {} : { destination }) });
