@@ -298,6 +298,7 @@ async function main(): Promise<void> {
     ['check in one thread, 5,000 files (ms)', checkVsParse.checkInProcessMs, '', ''],
     ['readFileSync + JSON.parse, the same files (ms)', checkVsParse.jsonParseFilesMs, '', ''],
     ['checkVsParseRatio', checkVsParse.checkVsParseRatio, '', '>= 0.8'],
+    ['readingVsParseRatio (check with no rule run)', checkVsParse.readingVsParseRatio, '', ''],
     ['check peak RSS (MiB)', full.checkPeakRssMiB, byScale.tenth.checkPeakRssMiB, ''],
     ['lookupCalls (page 1000)', full.lookupCalls, byScale.tenth.lookupCalls, `= ${full.minimumCalls} / ${byScale.tenth.minimumCalls}`],
     ['lookup wall (ms, page 1000)', full.lookupMs, byScale.tenth.lookupMs, ''],
