@@ -93,10 +93,13 @@ function runNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ProcessRu
  * the collections of them, and with code that earlier samples compiled and optimized, which no real synth has.
  */
 function synthSample(variant: SynthVariant, scale: Scale): SynthSample {
-  const child = spawnSync(process.execPath, ['--expose-gc', SYNTH_SAMPLE, variant, String(scale.queues), String(scale.numbers)], {
-    cwd: ROOT, encoding: 'utf8',
-  });
-  if (child.status !== 0) throw new Error(`the ${variant} synth at ${scale.queues} queues exited ${child.status}: ${child.stderr}`);
+  return runJsonChild(SYNTH_SAMPLE, [variant, String(scale.queues), String(scale.numbers)], `the ${variant} synth at ${scale.queues} queues`);
+}
+
+/** Runs a bench script in a Node.js process of its own, to completion, and returns the JSON it prints. */
+function runJsonChild<T>(script: string, args: string[], what: string): T {
+  const child = spawnSync(process.execPath, ['--expose-gc', script, ...args], { cwd: ROOT, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`${what} exited ${child.status}: ${child.stderr}`);
   return JSON.parse(child.stdout);
 }
 
@@ -226,9 +229,7 @@ function pairedSpread(figures: Record<string, number>, figure: string): string {
  * every `fs` function in a timer) and without the heap this process keeps from its synth runs.
  */
 function checkVsParseInItsOwnProcess(): ReturnType<typeof checkVsParseFigures> {
-  const child = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'check-bench.js'), '5000', '7'], { cwd: ROOT, encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`the check benchmark exited ${child.status}: ${child.stderr}`);
-  return JSON.parse(child.stdout);
+  return runJsonChild(path.join(__dirname, 'check-bench.js'), ['5000', '7'], 'the check benchmark');
 }
 
 async function main(): Promise<void> {
