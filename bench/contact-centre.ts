@@ -1,14 +1,20 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as fs from 'fs';
-import { App, Stack } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { App, CfnResource, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnContactFlow, CfnQueue } from 'aws-cdk-lib/aws-connect';
+import { CfnRole } from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
 import {
   CallerId, ClaimedNumber, ClaimedNumbers, ContactFlowType, OutboundQueue, OutboundWhisperFlow,
   TransferDestination, TransferToPhoneNumberFlow,
 } from '../lib';
 import { FlowBuilder } from '../lib/core/flow/builder';
 import { ActionTypes } from '../lib/core/flow/model';
+import { handlerAssetPath } from '../lib/constructs/handler-asset';
 import { claimedNumbers, INSTANCE_ARN } from './inventory-fixture';
 
 export { claimedNumbers, INSTANCE_ARN };
@@ -97,4 +103,104 @@ export function synthWithL1(size: CentreSize, numbers: ClaimedNumber[], flows: R
   }
   addChecks?.(app);
   return app.synth().directory;
+}
+
+/** What the deploy-time check of one stack lists, as a user writing its properties by hand would: one entry per number. */
+export function checkedNumbersByStack(size: CentreSize, numbers: ClaimedNumber[]): object[][] {
+  const stacks: object[][] = [];
+  for (let s = 0; s * UNITS_PER_STACK < size.queues; s++) {
+    const entries: { Number: string; UsedBy: object[]; Arn?: string }[] = [];
+    for (let i = s * UNITS_PER_STACK; i < Math.min(size.queues, (s + 1) * UNITS_PER_STACK); i++) {
+      const { number, arn } = numbers[i % numbers.length];
+      entries.push({
+        Number: number,
+        UsedBy: [
+          { Path: `Centre${s}/Queue${i}`, Context: 'queue' },
+          { Path: `Centre${s}/Transfer${i}`, Context: 'transfer to phone number', Destination: '+81368009999' },
+          { Path: `Centre${s}/Whisper${i}`, Context: 'outbound whisper flow' },
+        ],
+        Arn: arn,
+      });
+    }
+    stacks.push(entries.sort((a, b) => (a.Number < b.Number ? -1 : a.Number > b.Number ? 1 : 0)));
+  }
+  return stacks;
+}
+
+/**
+ * The template the constructs synthesize, rebuilt from L1 resources under the same construct paths, with every value
+ * (flow JSON, the check's list of numbers) computed before the timing: what any library producing this template and
+ * construct tree pays in aws-cdk-lib alone, so its synth time beside the raw twin's is the floor of the constructs'
+ * overhead, and the constructs' time beside it is the cost of their own work. test/bench-twins.test.ts keeps the
+ * templates equal.
+ */
+export function synthSameTemplateWithL1(size: CentreSize, numbers: ClaimedNumber[], flows: RawFlows, checked: object[][]): string {
+  const app = new App({ outdir: outdir() });
+  let stack: Stack | undefined;
+  let check: CfnResource | undefined;
+  for (let i = 0; i < size.queues; i++) {
+    if (i % UNITS_PER_STACK === 0) {
+      stack = new Stack(app, `Centre${i / UNITS_PER_STACK}`, { env: ENV });
+      new Construct(stack, 'Numbers');
+      check = checkResources(stack, checked[i / UNITS_PER_STACK]);
+    }
+    const whisper = new CfnContactFlow(new Construct(stack!, `Whisper${i}`), 'Resource', {
+      instanceArn: INSTANCE_ARN, name: `Whisper ${i}`, type: 'OUTBOUND_WHISPER', content: flows.whisper[i],
+    });
+    const queue = new CfnQueue(new Construct(stack!, `Queue${i}`), 'Resource', {
+      instanceArn: INSTANCE_ARN, name: `Queue ${i}`, hoursOfOperationArn: HOURS_ARN,
+      outboundCallerConfig: {
+        outboundCallerIdNumberArn: numbers[i % numbers.length].arn, outboundFlowArn: whisper.attrContactFlowArn,
+      },
+    });
+    const transfer = new CfnContactFlow(new Construct(stack!, `Transfer${i}`), 'Resource', {
+      instanceArn: INSTANCE_ARN, name: `Transfer ${i}`, type: 'CONTACT_FLOW', content: flows.transfer[i],
+    });
+    for (const user of [whisper, queue, transfer]) user.addResourceDependency(check!, 'it uses caller ID numbers the deploy-time check verifies');
+  }
+  return app.synth().directory;
+}
+
+/** The deploy-time check of one stack and its function, role and log group, as L1 resources; returns the check. */
+function checkResources(stack: Stack, numbers: object[]): CfnResource {
+  const provider = new Construct(stack, 'ConnectCallerIdCheckProvider');
+  const logs = new CfnLogGroup(provider, 'HandlerLogs', { retentionInDays: 365 });
+  logs.applyRemovalPolicy(RemovalPolicy.DESTROY);
+  const role = new CfnRole(provider, 'HandlerRole', {
+    assumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+    },
+    policies: [{
+      policyName: 'ConnectCallerIdCheck',
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: logs.attrArn },
+          { Action: 'connect:ListPhoneNumbersV2', Effect: 'Allow', Resource: '*' },
+        ],
+      },
+    }],
+  });
+  const code = lambda.Code.fromAsset(handlerAssetPath());
+  const { s3Location } = code.bind(provider);
+  const fn = new lambda.CfnFunction(provider, 'Handler', {
+    runtime: 'nodejs24.x',
+    handler: '__entrypoint__.handler',
+    code: { s3Bucket: s3Location!.bucketName, s3Key: s3Location!.objectKey },
+    timeout: 300,
+    memorySize: 256,
+    role: role.attrArn,
+    loggingConfig: { logGroup: logs.ref },
+    environment: { variables: { CALLER_ID_CHECK_LOG_GROUP: logs.ref } },
+    description: 'Verifies at deploy time that the caller ID numbers used in the stack are claimed in Amazon Connect',
+  });
+  code.bindToResource(fn);
+  const id = createHash('sha256').update(JSON.stringify(INSTANCE_ARN)).digest('hex').slice(0, 8).toUpperCase();
+  return new CustomResource(new Construct(stack, `ConnectCallerIdCheck${id}`), 'Verification', {
+    serviceToken: fn.attrArn,
+    resourceType: 'Custom::ConnectCallerIdCheck',
+    serviceTimeout: Duration.seconds(360),
+    properties: { TargetArns: [INSTANCE_ARN], Numbers: numbers },
+  }).node.defaultChild as CfnResource;
 }

@@ -114,7 +114,7 @@ function spread(values: number[]): { median: number; min: number; max: number } 
  * them, the ratios of each repeat's samples (taken seconds apart) give their spread.
  */
 export async function synthFigures(scale: Scale) {
-  const variants: SynthVariant[] = ['ours', 'oursSynthOnly', 'raw', 'rawChecked', 'rawCheckedSynthOnly'];
+  const variants: SynthVariant[] = ['ours', 'oursSynthOnly', 'raw', 'sameTemplate', 'rawChecked', 'rawCheckedSynthOnly'];
   const runs = Object.fromEntries(variants.map((v) => [v, [] as SynthSample[]])) as Record<SynthVariant, SynthSample[]>;
   for (let i = 0; i < scale.synthRepeats; i++) {
     for (const v of variants) runs[v].push(synthSample(v, scale));
@@ -124,6 +124,8 @@ export async function synthFigures(scale: Scale) {
   const paired = (of: (i: number) => number) => spread(runs.raw.map((_, i) => of(i)));
   const ratio = paired((i) => runs.ours[i].ms / runs.raw[i].ms);
   const ratioSynthOnly = paired((i) => runs.oursSynthOnly[i].ms / runs.raw[i].ms);
+  const floor = paired((i) => runs.sameTemplate[i].ms / runs.raw[i].ms);
+  const logic = paired((i) => runs.ours[i].ms / runs.sameTemplate[i].ms);
   const checks = paired((i) => (runs.rawChecked[i].ms - runs.raw[i].ms) / runs.raw[i].ms);
   const checksSynthOnly = paired((i) => (runs.rawCheckedSynthOnly[i].ms - runs.raw[i].ms) / runs.raw[i].ms);
   return {
@@ -132,6 +134,9 @@ export async function synthFigures(scale: Scale) {
     l1WithChecksMs: m.rawChecked, l1WithChecksSynthOnlyMs: m.rawCheckedSynthOnly,
     checksOverheadFraction: (m.rawChecked - m.raw) / m.raw, checksOverheadFractionSynthOnly: (m.rawCheckedSynthOnly - m.raw) / m.raw,
     synthOverheadRatioPairedMedian: ratio.median, synthOverheadRatioPairedMin: ratio.min, synthOverheadRatioPairedMax: ratio.max,
+    sameTemplateMs: m.sameTemplate,
+    synthFloorRatio: m.sameTemplate / m.raw, synthFloorRatioPairedMedian: floor.median, synthFloorRatioPairedMin: floor.min, synthFloorRatioPairedMax: floor.max,
+    synthLogicRatio: m.ours / m.sameTemplate, synthLogicRatioPairedMedian: logic.median, synthLogicRatioPairedMin: logic.min, synthLogicRatioPairedMax: logic.max,
     synthOverheadRatioSynthOnlyPairedMedian: ratioSynthOnly.median,
     synthOverheadRatioSynthOnlyPairedMin: ratioSynthOnly.min, synthOverheadRatioSynthOnlyPairedMax: ratioSynthOnly.max,
     checksOverheadFractionPairedMedian: checks.median, checksOverheadFractionPairedMin: checks.min, checksOverheadFractionPairedMax: checks.max,
@@ -267,6 +272,8 @@ async function main(): Promise<void> {
   Object.assign(results, {
     synthOverheadRatio: full.synthOverheadRatio,
     checksOverheadFraction: full.checksOverheadFraction,
+    synthFloorRatio: full.synthFloorRatio,
+    synthLogicRatio: full.synthLogicRatio,
     synthOverheadRatioSynthOnly: full.synthOverheadRatioSynthOnly,
     checksOverheadFractionSynthOnly: full.checksOverheadFractionSynthOnly,
     checkFlowsPerSecond: full.checkFlowsPerSecond,
@@ -286,6 +293,11 @@ async function main(): Promise<void> {
     ['synth, constructs (ms)', full.constructsMs, byScale.tenth.constructsMs, ''],
     ['synthOverheadRatio', full.synthOverheadRatio, byScale.tenth.synthOverheadRatio, '<= 1.3'],
     ['synthOverheadRatio of paired samples: median (min-max)', pairedSpread(full, 'synthOverheadRatio'), pairedSpread(byScale.tenth, 'synthOverheadRatio'), ''],
+    ['synth, the constructs\' templates from L1 (ms)', full.sameTemplateMs, byScale.tenth.sameTemplateMs, ''],
+    ['synthFloorRatio (those templates beside raw L1)', full.synthFloorRatio, byScale.tenth.synthFloorRatio, ''],
+    ['synthFloorRatio of paired samples: median (min-max)', pairedSpread(full, 'synthFloorRatio'), pairedSpread(byScale.tenth, 'synthFloorRatio'), ''],
+    ['synthLogicRatio (constructs beside those templates)', full.synthLogicRatio, byScale.tenth.synthLogicRatio, ''],
+    ['synthLogicRatio of paired samples: median (min-max)', pairedSpread(full, 'synthLogicRatio'), pairedSpread(byScale.tenth, 'synthLogicRatio'), ''],
     ['synth, constructs, deployTimeCheck off (ms)', full.constructsSynthOnlyMs, byScale.tenth.constructsSynthOnlyMs, ''],
     ['synthOverheadRatioSynthOnly', full.synthOverheadRatioSynthOnly, byScale.tenth.synthOverheadRatioSynthOnly, ''],
     ['synth, raw L1 + CallerIdChecks (ms)', full.l1WithChecksMs, byScale.tenth.l1WithChecksMs, ''],

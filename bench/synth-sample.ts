@@ -12,7 +12,9 @@ import * as fs from 'fs';
 import { Session } from 'inspector';
 import { performance } from 'perf_hooks';
 import { App } from 'aws-cdk-lib';
-import { CentreSize, claimedNumbers, rawFlows, synthWithConstructs, synthWithL1 } from './contact-centre';
+import {
+  CentreSize, checkedNumbersByStack, claimedNumbers, rawFlows, synthSameTemplateWithL1, synthWithConstructs, synthWithL1,
+} from './contact-centre';
 import { addCallerIdChecks } from './checks';
 import type { ClaimedNumber } from '../lib';
 
@@ -26,6 +28,12 @@ export const SYNTH_VARIANTS = {
   raw: (size: CentreSize, numbers: ClaimedNumber[]) => {
     const flows = rawFlows(size, numbers);
     return () => synthWithL1(size, numbers, flows);
+  },
+  /** The constructs' own templates and construct paths from L1 resources, every value computed before the timing. */
+  sameTemplate: (size: CentreSize, numbers: ClaimedNumber[]) => {
+    const flows = rawFlows(size, numbers);
+    const checked = checkedNumbersByStack(size, numbers);
+    return () => synthSameTemplateWithL1(size, numbers, flows, checked);
   },
   /** The raw L1 centre with `CallerIdChecks` on the app. */
   rawChecked: (size: CentreSize, numbers: ClaimedNumber[]) => {
