@@ -59,6 +59,31 @@ describe('numbers declared in several stacks', () => {
     expect(errorsOf(first)).toEqual([]);
     expect(errorsOf(second).map((e) => e.message).join('\n')).toContain('CALLER_ID_UIFN_NO_OUTBOUND');
   });
+
+  test('GIVEN one list declared in two stacks and an ARN added to an entry in between THEN the second stack\'s queue takes that ARN', () => {
+    const app = new App();
+    const numbers: ClaimedNumber[] = [{ ...SALES }];
+    const queueIn = (stack: Stack): Stack => {
+      const claimed = ClaimedNumbers.fromNumbers(stack, 'Numbers', { instanceArn: INSTANCE_ARN, numbers });
+      new OutboundQueue(stack, 'Queue', {
+        claimedNumbers: claimed, name: 'Queue', hoursOfOperationArn: `${INSTANCE_ARN}/operating-hours/2d3e4f50-6172-4839-a4b5-c6d7e8f90a1b`,
+        callerIdNumber: CallerId.fromNumber(SALES.number),
+      });
+      return stack;
+    };
+    const queueArn = (stack: Stack): unknown => {
+      const [queue] = Object.values<any>(Template.fromStack(stack).toJSON().Resources).filter((r) => r.Type === 'AWS::Connect::Queue');
+      return queue.Properties.OutboundCallerConfig.OutboundCallerIdNumberArn;
+    };
+    const firstStack = queueIn(new Stack(app, 'First', { env: ENV }));
+    (numbers[0] as { arn?: string }).arn = SALES_ARN;
+    const secondStack = queueIn(new Stack(app, 'Second', { env: ENV }));
+    const [first, second] = [queueArn(firstStack), queueArn(secondStack)];
+
+    // Without an ARN in the inventory, the queue takes the one the deploy-time check returns.
+    expect(first).toHaveProperty(['Fn::Join']);
+    expect(second).toBe(SALES_ARN);
+  });
 });
 
 describe('the deploy-time check keeps the logical id aws-cdk-lib gives it', () => {

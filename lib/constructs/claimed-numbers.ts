@@ -398,11 +398,11 @@ export class ClaimedNumbers extends Construct {
 /**
  * The documents already read from a list of declared numbers. An app usually declares the same numbers in each of
  * its stacks: they are read (and their inventory indexed) once, while a list changed in between is read again. A
- * list is known by its entries and their fields, compared one by one with a copy taken when it was read: cheaper
- * than serializing thousands of entries for each stack.
+ * list is known by its entries and the fields `parseInventoryDocument` reads of each, compared one by one with a
+ * copy taken when it was read: cheaper than serializing thousands of entries for each stack.
  */
 const declaredDocuments = new WeakMap<readonly ClaimedNumber[], {
-  readonly instanceArn: string; readonly entries: readonly object[]; readonly fields: readonly (readonly [string, unknown][])[]; readonly doc: InventoryDocument;
+  readonly instanceArn: string; readonly entries: readonly object[]; readonly fields: readonly unknown[]; readonly doc: InventoryDocument;
 }>();
 
 const inventories = new WeakMap<InventoryDocument, { readonly instanceArn: string; readonly documents: readonly InventoryDocument[]; readonly inventory: Inventory }>();
@@ -419,32 +419,29 @@ function readDeclaredNumbers(targetArn: string, numbers: ClaimedNumber[], source
 }
 
 /**
- * Each entry's own fields, when every entry is an object whose fields are all primitive values (what a valid
- * declared number is); undefined otherwise (a hole, a nested object), and such a list is always read again.
+ * The fields of a declared number that `parseInventoryDocument` reads: the document read from a list depends on
+ * nothing else, so a list whose entries are the same objects with these fields unchanged reads the same.
  */
-function snapshot(numbers: readonly ClaimedNumber[]): [string, unknown][][] | undefined {
-  const fields: [string, unknown][][] = [];
+const READ_FIELDS = ['number', 'type', 'countryCode', 'arn', 'description'] as const;
+
+/** The read fields of every entry, in order; undefined for a list with a hole, which is always read again. */
+function snapshot(numbers: readonly ClaimedNumber[]): unknown[] | undefined {
+  const fields: unknown[] = [];
   for (let i = 0; i < numbers.length; i++) {
     if (!(i in numbers)) return undefined;
-    const entry: unknown = numbers[i];
-    if (typeof entry !== 'object' || entry === null) return undefined;
-    const own = Object.entries(entry);
-    if (own.some(([, v]) => typeof v === 'object' && v !== null || typeof v === 'function')) return undefined;
-    fields.push(own);
+    const entry = numbers[i] as unknown as Record<string, unknown>;
+    for (const field of READ_FIELDS) fields.push(entry[field]);
   }
   return fields;
 }
 
-function sameEntries(numbers: readonly ClaimedNumber[], entries: readonly object[], fields: readonly (readonly [string, unknown][])[]): boolean {
+function sameEntries(numbers: readonly ClaimedNumber[], entries: readonly object[], fields: readonly unknown[]): boolean {
   if (numbers.length !== entries.length) return false;
+  let f = 0;
   for (let i = 0; i < numbers.length; i++) {
     const entry = numbers[i] as unknown as Record<string, unknown>;
     if (entry !== entries[i]) return false;
-    const before = fields[i];
-    if (Object.keys(entry).length !== before.length) return false;
-    for (const [key, value] of before) {
-      if (!Object.prototype.hasOwnProperty.call(entry, key) || entry[key] !== value) return false;
-    }
+    for (const field of READ_FIELDS) if (entry[field] !== fields[f++]) return false;
   }
   return true;
 }
