@@ -16,14 +16,10 @@ import { readFlowFile } from '../lib/core/json-text';
 import { printable } from '../lib/core/printable';
 import { claimedNumbers, INSTANCE_ARN } from './inventory-fixture';
 import { writeExportedFlows } from './export-flows';
+import { median } from './stats';
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** Files timed at a time: about 25 ms of work, short against the swings in this machine's speed. */
 const BATCH = 100;

@@ -16,6 +16,7 @@ import {
 import { CHECK_RESOURCE_TYPE } from '../lib/core/deploy-time-check';
 import { startConnectEndpoint, generateNumbers } from '../test/support/connect-endpoint';
 import { claimedNumbers, INSTANCE_ARN, rawFlows, synthWithConstructs, synthWithL1 } from './contact-centre';
+import { median } from './stats';
 
 const ROOT = path.join(__dirname, '..', '..');
 const ENV = { account: '123456789012', region: 'ap-northeast-1' };
@@ -131,11 +132,6 @@ export async function deployCheckFigures() {
   };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** The synth overhead at full scale, with the check and without, against the raw-L1 twin, interleaved. */
 function synthOverhead(repeats: number) {
