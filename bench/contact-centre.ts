@@ -15,6 +15,7 @@ import {
 import { FlowBuilder } from '../lib/core/flow/builder';
 import { ActionTypes } from '../lib/core/flow/model';
 import { handlerAssetPath } from '../lib/constructs/handler-asset';
+import { computeLogicalIdOnce } from '../lib/constructs/logical-id';
 import { claimedNumbers, INSTANCE_ARN } from './inventory-fixture';
 
 export { claimedNumbers, INSTANCE_ARN };
@@ -131,8 +132,8 @@ export function checkedNumbersByStack(size: CentreSize, numbers: ClaimedNumber[]
  * The template the constructs synthesize, rebuilt from L1 resources under the same construct paths, with every value
  * (flow JSON, the check's list of numbers) computed before the timing: what any library producing this template and
  * construct tree pays in aws-cdk-lib alone, so its synth time beside the raw twin's is the floor of the constructs'
- * overhead, and the constructs' time beside it is the cost of their own work. test/bench-twins.test.ts keeps the
- * templates equal.
+ * overhead, and the constructs' time beside it is the cost of their own work. Logical ids are computed once, as the
+ * constructs compute them. test/bench-twins.test.ts keeps the templates equal.
  */
 export function synthSameTemplateWithL1(size: CentreSize, numbers: ClaimedNumber[], flows: RawFlows, checked: object[][]): string {
   const app = new App({ outdir: outdir() });
@@ -156,7 +157,11 @@ export function synthSameTemplateWithL1(size: CentreSize, numbers: ClaimedNumber
     const transfer = new CfnContactFlow(new Construct(stack!, `Transfer${i}`), 'Resource', {
       instanceArn: INSTANCE_ARN, name: `Transfer ${i}`, type: 'CONTACT_FLOW', content: flows.transfer[i],
     });
-    for (const user of [whisper, queue, transfer]) user.addResourceDependency(check!, 'it uses caller ID numbers the deploy-time check verifies');
+    for (const user of [whisper, queue, transfer]) {
+      // As the constructs do: the id is hashed from the construct path once, not at each of its resolutions.
+      computeLogicalIdOnce(user);
+      user.addResourceDependency(check!, 'it uses caller ID numbers the deploy-time check verifies');
+    }
   }
   return app.synth().directory;
 }
@@ -197,10 +202,12 @@ function checkResources(stack: Stack, numbers: object[]): CfnResource {
   });
   code.bindToResource(fn);
   const id = createHash('sha256').update(JSON.stringify(INSTANCE_ARN)).digest('hex').slice(0, 8).toUpperCase();
-  return new CustomResource(new Construct(stack, `ConnectCallerIdCheck${id}`), 'Verification', {
+  const check = new CustomResource(new Construct(stack, `ConnectCallerIdCheck${id}`), 'Verification', {
     serviceToken: fn.attrArn,
     resourceType: 'Custom::ConnectCallerIdCheck',
     serviceTimeout: Duration.seconds(360),
     properties: { TargetArns: [INSTANCE_ARN], Numbers: numbers },
   }).node.defaultChild as CfnResource;
+  computeLogicalIdOnce(check);
+  return check;
 }
