@@ -225,6 +225,12 @@ function pairedSpread(figures: Record<string, number>, figure: string): string {
   return `${figures[`${figure}PairedMedian`]} (${figures[`${figure}PairedMin`]}-${figures[`${figure}PairedMax`]})`;
 }
 
+/** `bench/validation-bench.ts` at the full size, in a process of its own. */
+function templateValidationFigures(): Record<string, number> {
+  const full = SCALES.find((s) => s.name === 'full')!;
+  return runJsonChild(path.join(__dirname, 'validation-bench.js'), [String(full.queues), String(full.numbers), '7'], 'the template validation benchmark');
+}
+
 /**
  * `checkVsParseFigures` in a process of its own, as the `check` command runs: without aws-cdk-lib loaded (it wraps
  * every `fs` function in a timer) and without the heap this process keeps from its synth runs.
@@ -258,6 +264,8 @@ async function main(): Promise<void> {
   const startup = Object.fromEntries(Object.entries({ ...await startupFigures(), ...exampleSynthFigures() }).map(([k, v]) => [k, round(v)]));
   process.stderr.write('bench: deploy-time check...\n');
   const deployCheck = Object.fromEntries(Object.entries(await deployCheckFigures()).map(([k, v]) => [k, round(v)]));
+  process.stderr.write('bench: template validation of one stack...\n');
+  const validation = Object.fromEntries(Object.entries(templateValidationFigures()).map(([k, v]) => [k, round(v)]));
   process.stderr.write('bench: reading JSON text and bad input...\n');
   const inputWork = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-input-'));
   process.stderr.write('bench: check beside JSON.parse, in one thread...\n');
@@ -276,6 +284,7 @@ async function main(): Promise<void> {
     checkOneFileMs: full.checkOneFileMs,
     ...checkVsParse,
     lookupCalls: full.lookupCalls,
+    ...validation,
     ...deployCheck,
     ...startup,
     ...input,
@@ -294,6 +303,8 @@ async function main(): Promise<void> {
     ['synthFloorRatio of paired samples: median (min-max)', pairedSpread(full, 'synthFloorRatio'), pairedSpread(byScale.tenth, 'synthFloorRatio'), ''],
     ['synthLogicRatio (constructs beside those templates)', full.synthLogicRatio, byScale.tenth.synthLogicRatio, ''],
     ['synthLogicRatio of paired samples: median (min-max)', pairedSpread(full, 'synthLogicRatio'), pairedSpread(byScale.tenth, 'synthLogicRatio'), ''],
+    ['aws-cdk-lib template validation of one stack: constructs / raw L1 / constructs without DependsOn and the check\'s numbers (ms)',
+      `${validation.validateConstructsStackMs} / ${validation.validateRawStackMs} / ${validation.validateConstructsUngatedStackMs}`, '', ''],
     ['synth, constructs, deployTimeCheck off (ms)', full.constructsSynthOnlyMs, byScale.tenth.constructsSynthOnlyMs, ''],
     ['synthOverheadRatioSynthOnly', full.synthOverheadRatioSynthOnly, byScale.tenth.synthOverheadRatioSynthOnly, ''],
     ['synth, raw L1 + CallerIdChecks (ms)', full.l1WithChecksMs, byScale.tenth.l1WithChecksMs, ''],
