@@ -20,7 +20,6 @@ import { median } from './stats';
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-
 /** Files timed at a time: about 25 ms of work, short against the swings in this machine's speed. */
 const BATCH = 100;
 

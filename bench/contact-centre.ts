@@ -108,6 +108,8 @@ export function synthWithL1(size: CentreSize, numbers: ClaimedNumber[], flows: R
 
 /** What the deploy-time check of one stack lists, as a user writing its properties by hand would: one entry per number. */
 export function checkedNumbersByStack(size: CentreSize, numbers: ClaimedNumber[]): object[][] {
+  // With fewer numbers than units, units would share a number, which the check lists once with all its uses.
+  if (numbers.length < size.queues) throw new Error(`the same-template twin needs a number per unit: ${numbers.length} numbers for ${size.queues} queues`);
   const stacks: object[][] = [];
   for (let s = 0; s * UNITS_PER_STACK < size.queues; s++) {
     const entries: { Number: string; UsedBy: object[]; Arn?: string }[] = [];
@@ -129,11 +131,12 @@ export function checkedNumbersByStack(size: CentreSize, numbers: ClaimedNumber[]
 }
 
 /**
- * The template the constructs synthesize, rebuilt from L1 resources under the same construct paths, with every value
- * (flow JSON, the check's list of numbers) computed before the timing: what any library producing this template and
- * construct tree pays in aws-cdk-lib alone, so its synth time beside the raw twin's is the floor of the constructs'
- * overhead, and the constructs' time beside it is the cost of their own work. Logical ids are computed once, as the
- * constructs compute them. test/bench-twins.test.ts keeps the templates equal.
+ * The templates the constructs synthesize, rebuilt from L1 resources under the same construct paths and in the
+ * same order, with every value (flow JSON, the check's list of numbers) computed before the timing: what any
+ * library producing these templates and this construct tree pays in aws-cdk-lib alone, so its synth time beside
+ * the raw twin's is the floor of the constructs' overhead, and the constructs' time beside it is the cost of their
+ * own work. Logical ids are computed once, as the constructs compute them. test/bench-twins.test.ts keeps the
+ * templates identical, text for text.
  */
 export function synthSameTemplateWithL1(size: CentreSize, numbers: ClaimedNumber[], flows: RawFlows, checked: object[][]): string {
   const app = new App({ outdir: outdir() });
@@ -143,11 +146,12 @@ export function synthSameTemplateWithL1(size: CentreSize, numbers: ClaimedNumber
     if (i % UNITS_PER_STACK === 0) {
       stack = new Stack(app, `Centre${i / UNITS_PER_STACK}`, { env: ENV });
       new Construct(stack, 'Numbers');
-      check = checkResources(stack, checked[i / UNITS_PER_STACK]);
     }
     const whisper = new CfnContactFlow(new Construct(stack!, `Whisper${i}`), 'Resource', {
       instanceArn: INSTANCE_ARN, name: `Whisper ${i}`, type: 'OUTBOUND_WHISPER', content: flows.whisper[i],
     });
+    // Where the constructs add the check: when the stack's first flow registers its number.
+    if (i % UNITS_PER_STACK === 0) check = checkResources(stack!, checked[i / UNITS_PER_STACK]);
     const queue = new CfnQueue(new Construct(stack!, `Queue${i}`), 'Resource', {
       instanceArn: INSTANCE_ARN, name: `Queue ${i}`, hoursOfOperationArn: HOURS_ARN,
       outboundCallerConfig: {
@@ -166,8 +170,13 @@ export function synthSameTemplateWithL1(size: CentreSize, numbers: ClaimedNumber
   return app.synth().directory;
 }
 
-/** The deploy-time check of one stack and its function, role and log group, as L1 resources; returns the check. */
+/**
+ * The deploy-time check of one stack and its function, role and log group, as L1 resources, in the constructs'
+ * order (the check's construct, then the function's); returns the check.
+ */
 function checkResources(stack: Stack, numbers: object[]): CfnResource {
+  const id = createHash('sha256').update(JSON.stringify(INSTANCE_ARN)).digest('hex').slice(0, 8).toUpperCase();
+  const checkScope = new Construct(stack, `ConnectCallerIdCheck${id}`);
   const provider = new Construct(stack, 'ConnectCallerIdCheckProvider');
   const logs = new CfnLogGroup(provider, 'HandlerLogs', { retentionInDays: 365 });
   logs.applyRemovalPolicy(RemovalPolicy.DESTROY);
@@ -201,8 +210,7 @@ function checkResources(stack: Stack, numbers: object[]): CfnResource {
     description: 'Verifies at deploy time that the caller ID numbers used in the stack are claimed in Amazon Connect',
   });
   code.bindToResource(fn);
-  const id = createHash('sha256').update(JSON.stringify(INSTANCE_ARN)).digest('hex').slice(0, 8).toUpperCase();
-  const check = new CustomResource(new Construct(stack, `ConnectCallerIdCheck${id}`), 'Verification', {
+  const check = new CustomResource(checkScope, 'Verification', {
     serviceToken: fn.attrArn,
     resourceType: 'Custom::ConnectCallerIdCheck',
     serviceTimeout: Duration.seconds(360),

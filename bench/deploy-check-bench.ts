@@ -132,7 +132,6 @@ export async function deployCheckFigures() {
   };
 }
 
-
 /** The synth overhead at full scale, with the check and without, against the raw-L1 twin, interleaved. */
 function synthOverhead(repeats: number) {
   const scale = { queues: 1000, numbers: 5000 };

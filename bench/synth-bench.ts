@@ -39,7 +39,6 @@ function firstAndSecondSynth(): [number, number] {
 /** The copies timed: one sample swung from 5.3 to 11.9 s between runs minutes apart on a shared machine. */
 const COPIES = 3;
 
-
 /**
  * Milliseconds of the example's first synth from a clean checkout and of the synth after it: the medians over
  * `COPIES` fresh copies, with the slowest first synth.

@@ -60,6 +60,21 @@ describe('numbers declared in several stacks', () => {
     expect(errorsOf(second).map((e) => e.message).join('\n')).toContain('CALLER_ID_UIFN_NO_OUTBOUND');
   });
 
+  const OTHER_ARN = 'arn:aws:connect:ap-northeast-1:123456789012:phone-number/5e1f0000-0000-4000-8000-000000000002';
+  test.each<[keyof ClaimedNumber, unknown]>([
+    ['number', SUPPORT.number], ['type', PhoneNumberType.TOLL_FREE], ['countryCode', 'US'], ['arn', OTHER_ARN], ['description', 'Support line'],
+  ])('GIVEN one list declared in two stacks and the %s of an entry changed in place in between THEN the second stack reads the new value', (field, value) => {
+    const app = new App();
+    const numbers: ClaimedNumber[] = [{ ...SALES, arn: SALES_ARN, description: 'Sales line' }];
+    const declare = (stack: Stack) => ClaimedNumbers.fromNumbers(stack, 'Numbers', { instanceArn: INSTANCE_ARN, numbers });
+    const first = declare(new Stack(app, 'First', { env: ENV }));
+    (numbers[0] as unknown as Record<string, unknown>)[field] = value;
+    const second = declare(new Stack(app, 'Second', { env: ENV }));
+
+    expect(first.numbers[0][field]).not.toEqual(value);
+    expect(second.numbers[0][field]).toEqual(value);
+  });
+
   test('GIVEN one list declared in two stacks and an ARN added to an entry in between THEN the second stack\'s queue takes that ARN', () => {
     const app = new App();
     const numbers: ClaimedNumber[] = [{ ...SALES }];

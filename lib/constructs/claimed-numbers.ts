@@ -412,9 +412,17 @@ function readDeclaredNumbers(targetArn: string, numbers: ClaimedNumber[], source
   if (!Array.isArray(numbers)) return parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
   const known = declaredDocuments.get(numbers);
   if (known && known.instanceArn === targetArn && sameEntries(numbers, known.entries, known.fields)) return known.doc;
-  const doc = parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
   const fields = snapshot(numbers);
-  if (fields !== undefined) declaredDocuments.set(numbers, { instanceArn: targetArn, entries: [...numbers], fields, doc });
+  if (fields === undefined) return parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
+  // Read from the copy, so the document is what the values compared next time read as, whatever the entries'
+  // getters would return on a second read.
+  const copies = numbers.map((_, i) => {
+    const copy: Record<string, unknown> = {};
+    READ_FIELDS.forEach((field, f) => { copy[field] = fields[i * READ_FIELDS.length + f]; });
+    return copy;
+  });
+  const doc = parseInventoryDocument({ instanceArn: targetArn, numbers: copies }, source);
+  declaredDocuments.set(numbers, { instanceArn: targetArn, entries: [...numbers], fields, doc });
   return doc;
 }
 
@@ -424,13 +432,17 @@ function readDeclaredNumbers(targetArn: string, numbers: ClaimedNumber[], source
  */
 const READ_FIELDS = ['number', 'type', 'countryCode', 'arn', 'description'] as const;
 
-/** The read fields of every entry, in order; undefined for a list with a hole, which is always read again. */
+/**
+ * The read fields of every entry, in order; undefined for a list with a hole or an entry that is not an object,
+ * which is read as it is (and refused, or kept with its hole).
+ */
 function snapshot(numbers: readonly ClaimedNumber[]): unknown[] | undefined {
   const fields: unknown[] = [];
   for (let i = 0; i < numbers.length; i++) {
     if (!(i in numbers)) return undefined;
-    const entry = numbers[i] as unknown as Record<string, unknown>;
-    for (const field of READ_FIELDS) fields.push(entry[field]);
+    const entry: unknown = numbers[i];
+    if (typeof entry !== 'object' || entry === null) return undefined;
+    for (const field of READ_FIELDS) fields.push((entry as Record<string, unknown>)[field]);
   }
   return fields;
 }
