@@ -1,5 +1,5 @@
 /**
- * What aws-cdk-lib's template validation, which runs during every synth, spends on one stack of the bench centre:
+ * What aws-cdk-lib's template validation, which runs during synth by default, spends on one stack of the bench centre:
  * `node validation-bench.js <queues> <numbers> <repeats>` prints a JSON line with the median milliseconds of
  * validating the first stack's template as the constructs synthesize it, as the raw-L1 twin does, and as the
  * constructs' template would be without the `DependsOn` on the deploy-time check and the list of numbers it

@@ -402,7 +402,7 @@ export class ClaimedNumbers extends Construct {
  * copy taken when it was read: cheaper than serializing thousands of entries for each stack.
  */
 const declaredDocuments = new WeakMap<readonly ClaimedNumber[], {
-  readonly instanceArn: string; readonly entries: readonly object[]; readonly fields: readonly unknown[]; readonly doc: InventoryDocument;
+  readonly instanceArn: string; readonly entries: readonly object[]; readonly copies: readonly ReadFields[]; readonly doc: InventoryDocument;
 }>();
 
 const inventories = new WeakMap<InventoryDocument, { readonly instanceArn: string; readonly documents: readonly InventoryDocument[]; readonly inventory: Inventory }>();
@@ -411,18 +411,13 @@ const inventories = new WeakMap<InventoryDocument, { readonly instanceArn: strin
 function readDeclaredNumbers(targetArn: string, numbers: ClaimedNumber[], source: string): InventoryDocument {
   if (!Array.isArray(numbers)) return parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
   const known = declaredDocuments.get(numbers);
-  if (known && known.instanceArn === targetArn && sameEntries(numbers, known.entries, known.fields)) return known.doc;
-  const fields = snapshot(numbers);
-  if (fields === undefined) return parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
-  // Read from the copy, so the document is what the values compared next time read as, whatever the entries'
+  if (known && known.instanceArn === targetArn && sameEntries(numbers, known.entries, known.copies)) return known.doc;
+  const copies = copyReadFields(numbers);
+  if (copies === undefined) return parseInventoryDocument({ instanceArn: targetArn, numbers }, source);
+  // Read from the copies, so the document is what the values compared next time read as, whatever the entries'
   // getters would return on a second read.
-  const copies = numbers.map((_, i) => {
-    const copy: Record<string, unknown> = {};
-    READ_FIELDS.forEach((field, f) => { copy[field] = fields[i * READ_FIELDS.length + f]; });
-    return copy;
-  });
   const doc = parseInventoryDocument({ instanceArn: targetArn, numbers: copies }, source);
-  declaredDocuments.set(numbers, { instanceArn: targetArn, entries: [...numbers], fields, doc });
+  declaredDocuments.set(numbers, { instanceArn: targetArn, entries: [...numbers], copies, doc });
   return doc;
 }
 
@@ -432,28 +427,30 @@ function readDeclaredNumbers(targetArn: string, numbers: ClaimedNumber[], source
  */
 const READ_FIELDS = ['number', 'type', 'countryCode', 'arn', 'description'] as const;
 
+type ReadFields = Record<(typeof READ_FIELDS)[number], unknown>;
+
 /**
- * The read fields of every entry, in order; undefined for a list with a hole or an entry that is not an object,
+ * A copy of the read fields of every entry; undefined for a list with a hole or an entry that is not an object,
  * which is read as it is (and refused, or kept with its hole).
  */
-function snapshot(numbers: readonly ClaimedNumber[]): unknown[] | undefined {
-  const fields: unknown[] = [];
+function copyReadFields(numbers: readonly ClaimedNumber[]): ReadFields[] | undefined {
+  const copies: ReadFields[] = [];
   for (let i = 0; i < numbers.length; i++) {
     if (!(i in numbers)) return undefined;
     const entry: unknown = numbers[i];
     if (typeof entry !== 'object' || entry === null) return undefined;
-    for (const field of READ_FIELDS) fields.push((entry as Record<string, unknown>)[field]);
+    const { number, type, countryCode, arn, description } = entry as ReadFields;
+    copies.push({ number, type, countryCode, arn, description });
   }
-  return fields;
+  return copies;
 }
 
-function sameEntries(numbers: readonly ClaimedNumber[], entries: readonly object[], fields: readonly unknown[]): boolean {
+function sameEntries(numbers: readonly ClaimedNumber[], entries: readonly object[], copies: readonly ReadFields[]): boolean {
   if (numbers.length !== entries.length) return false;
-  let f = 0;
   for (let i = 0; i < numbers.length; i++) {
-    const entry = numbers[i] as unknown as Record<string, unknown>;
+    const entry = numbers[i] as unknown as ReadFields;
     if (entry !== entries[i]) return false;
-    for (const field of READ_FIELDS) if (entry[field] !== fields[f++]) return false;
+    for (const field of READ_FIELDS) if (entry[field] !== copies[i][field]) return false;
   }
   return true;
 }
